@@ -1,0 +1,201 @@
+"""Classify an HTTP request into an `Operation`: service, API name and parameters.
+
+S3 requests are matched against the HTTP bindings of botocore's S3 model
+(method, path shape, literal query keys, required query members and headers),
+picking the most specific operation. DynamoDB reads ``X-Amz-Target``; query
+protocol services (STS, IAM) read the ``Action`` form field.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+from urllib.parse import parse_qsl, unquote
+
+import botocore.session
+
+from ..iam.operations import Operation
+from .http import HttpRequest
+from .sigv4 import SignedCredential
+
+_S3_VIRTUAL_HOST = re.compile(
+    r"^(?P<bucket>.+?)\.s3(?:[.-](?:dualstack\.)?[a-z0-9-]+)?\.amazonaws\.com(?::\d+)?$"
+)
+_S3_HOST = re.compile(r"^s3(?:[.-](?:dualstack\.)?[a-z0-9-]+)?\.amazonaws\.com(?::\d+)?$")
+_SERVICE_HOST = re.compile(r"^(?P<service>[a-z0-9-]+)(?:\.(?P<region>[a-z0-9-]+))?\.amazonaws\.com")
+#: Operations whose HTTP bindings are identical; the first of each pair wins.
+_PREFERRED = {
+    "ListDirectoryBuckets": "ListBuckets",
+    "GetBucketLifecycle": "GetBucketLifecycleConfiguration",
+    "PutBucketLifecycle": "PutBucketLifecycleConfiguration",
+    "GetBucketNotification": "GetBucketNotificationConfiguration",
+    "PutBucketNotification": "PutBucketNotificationConfiguration",
+}
+#: Unsigned STS calls: the token or assertion in the body is the credential.
+UNSIGNED_OPERATIONS = frozenset({"AssumeRoleWithWebIdentity", "AssumeRoleWithSAML"})
+
+
+class UnclassifiedRequest(ValueError):
+    """A request that matches no operation of its service's model."""
+
+
+@dataclass(frozen=True)
+class _S3Binding:
+    name: str
+    method: str
+    shape: str  # "root", "bucket", "object" or a literal path
+    literals: tuple[tuple[str, str | None], ...]
+    required_query: tuple[str, ...]
+    required_headers: tuple[str, ...]
+
+    @property
+    def score(self) -> int:
+        return 10 * len(self.literals) + len(self.required_query) + len(self.required_headers)
+
+
+@lru_cache(maxsize=1)
+def _botocore_session() -> botocore.session.Session:
+    return botocore.session.get_session()
+
+
+@lru_cache(maxsize=1)
+def _s3_bindings() -> dict[tuple[str, str], list[_S3Binding]]:
+    model = _botocore_session().get_service_model("s3")
+    bindings: dict[tuple[str, str], list[_S3Binding]] = {}
+    for name in model.operation_names:
+        if name in _PREFERRED:
+            continue
+        operation = model.operation_model(name)
+        method = operation.http["method"]
+        uri = operation.http["requestUri"]
+        path, _, query = uri.partition("?")
+        if path == "/":
+            shape = "root"
+        elif path == "/{Bucket}":
+            shape = "bucket"
+        elif path.startswith("/{Bucket}/{Key+}"):
+            shape = "object"
+        else:
+            shape = path
+        literals = []
+        for part in query.split("&") if query else []:
+            key, sep, value = part.partition("=")
+            literals.append((key, value if sep else None))
+        required_query: list[str] = []
+        required_headers: list[str] = []
+        input_shape = operation.input_shape
+        if input_shape is not None:
+            for member_name in input_shape.required_members:
+                serialization = input_shape.members[member_name].serialization
+                location = serialization.get("location")
+                if location == "querystring":
+                    required_query.append(serialization["name"])
+                elif location == "header":
+                    required_headers.append(serialization["name"].lower())
+        binding = _S3Binding(
+            name, method, shape, tuple(literals), tuple(required_query), tuple(required_headers)
+        )
+        bindings.setdefault((method, shape), []).append(binding)
+    for candidates in bindings.values():
+        candidates.sort(key=lambda binding: -binding.score)
+    return bindings
+
+
+def service_of(request: HttpRequest, credential: SignedCredential | None) -> str | None:
+    """Return the botocore service name a request is for, or None if unknown."""
+    if credential is not None:
+        return "s3" if credential.service == "s3" else _signing_to_service(credential.service)
+    target = request.header("x-amz-target")
+    if target.startswith("DynamoDB_"):
+        return "dynamodb"
+    host = request.host.lower()
+    if _S3_VIRTUAL_HOST.match(host) or _S3_HOST.match(host):
+        return "s3"
+    found = _SERVICE_HOST.match(host)
+    if found:
+        return _signing_to_service(found.group("service"))
+    if request.method == "POST" and b"Action=AssumeRoleWith" in request.body:
+        return "sts"
+    return None
+
+
+def _signing_to_service(name: str) -> str:
+    return {"execute-api": "apigateway"}.get(name, name)
+
+
+def classify(request: HttpRequest, service: str, region: str) -> Operation:
+    """Build the `Operation` for ``request``; raise `UnclassifiedRequest` if none fits."""
+    if service == "s3":
+        return _classify_s3(request, region)
+    protocol = _protocol(service)
+    if protocol in ("json", "rest-json") and request.header("x-amz-target"):
+        name = request.header("x-amz-target").rsplit(".", 1)[-1]
+        try:
+            params: Any = json.loads(request.body or b"{}")
+        except ValueError:
+            params = {}
+        return Operation(service, name, region, params=params if isinstance(params, dict) else {},
+                         headers=request.headers, body=request.body)
+    if protocol == "query":
+        fields = dict(request.query_pairs)
+        if request.body:
+            fields.update(parse_qsl(request.body.decode("utf-8", "replace"), keep_blank_values=True))
+        name = fields.get("Action")
+        if not name:
+            raise UnclassifiedRequest(f"{service} request has no Action field")
+        return Operation(service, name, region, params=fields, headers=request.headers, body=request.body)
+    raise UnclassifiedRequest(f"requests to {service} ({protocol} protocol) are not supported")
+
+
+@lru_cache(maxsize=64)
+def _protocol(service: str) -> str:
+    try:
+        model = _botocore_session().get_service_model(service)
+    except botocore.exceptions.UnknownServiceError:
+        return "unknown"
+    return str(model.metadata.get("protocol", "unknown"))
+
+
+def split_s3_target(request: HttpRequest) -> tuple[str | None, str | None]:
+    """Return the bucket and key a request addresses, virtual-host or path style."""
+    path = unquote(request.raw_path)
+    virtual = _S3_VIRTUAL_HOST.match(request.host.lower())
+    if virtual:
+        bucket: str | None = virtual.group("bucket")
+        key = path[1:] if path.startswith("/") else path
+    else:
+        trimmed = path[1:] if path.startswith("/") else path
+        bucket_part, _, key = trimmed.partition("/")
+        bucket = bucket_part or None
+    return bucket, (key or None)
+
+
+def _classify_s3(request: HttpRequest, region: str) -> Operation:
+    bucket, key = split_s3_target(request)
+    if bucket is None:
+        shape = "root"
+    elif key is None:
+        shape = "bucket"
+    else:
+        shape = "object"
+    query = dict(request.query_pairs)
+    candidates = _s3_bindings().get((request.method, shape), [])
+    for binding in candidates:
+        if all(
+            name in query and (value is None or query[name] == value)
+            for name, value in binding.literals
+        ) and all(name in query for name in binding.required_query) and all(
+            name in request.headers for name in binding.required_headers
+        ):
+            return Operation(
+                "s3", binding.name, region, bucket=bucket, key=key, params=query,
+                headers=request.headers, body=request.body,
+            )
+    raise UnclassifiedRequest(
+        f"S3 request {request.method} {request.raw_path}"
+        + (f"?{request.query}" if request.query else "")
+        + " matches no S3 operation"
+    )
