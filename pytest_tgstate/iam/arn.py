@@ -14,7 +14,14 @@ class Arn(NamedTuple):
 
     def __str__(self) -> str:
         return ":".join(
-            ("arn", self.partition, self.service, self.region, self.account, self.resource)
+            (
+                "arn",
+                self.partition,
+                self.service,
+                self.region,
+                self.account,
+                self.resource,
+            )
         )
 
 
@@ -23,7 +30,8 @@ def parse_arn(text: str) -> Arn:
     parts = text.split(":", 5)
     if len(parts) != 6 or parts[0] != "arn":
         raise ValueError(
-            f"{text!r} is not an ARN: expected arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE"
+            f"{text!r} is not an ARN: "
+            "expected arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE"
         )
     _, partition, service, region, account, resource = parts
     if not partition or not service:

@@ -89,8 +89,10 @@ def _ip_address(policy: str, value: str) -> bool:
         address = ipaddress.ip_address(value)
     except ValueError:
         return False
-    return network is not None and address.version == network.version and (
-        address in network
+    return (
+        network is not None
+        and address.version == network.version
+        and (address in network)
     )
 
 
@@ -103,7 +105,7 @@ def _arn_like(policy: str, value: str) -> bool:
         return False
     return all(
         compile_glob(pattern).fullmatch(part) is not None
-        for pattern, part in zip(policy_parts, value_parts)
+        for pattern, part in zip(policy_parts, value_parts, strict=True)
     )
 
 
@@ -226,12 +228,15 @@ def parse_operator(name: str) -> tuple[str, bool, str | None]:
         base = base[: -len("IfExists")]
     if base == "Null":
         if if_exists or qualifier:
-            raise ValueError(f"condition operator {name!r} is invalid: Null takes no qualifier")
+            raise ValueError(
+                f"condition operator {name!r} is invalid: Null takes no qualifier"
+            )
         return base, False, None
     if base not in OPERATORS:
         raise ValueError(
             f"unknown condition operator {name!r}; valid operators include "
-            "StringEquals, StringLike, ArnLike, Bool, NumericLessThan, DateGreaterThan, "
-            "IpAddress and Null, each optionally with the IfExists suffix"
+            "StringEquals, StringLike, ArnLike, Bool, NumericLessThan, "
+            "DateGreaterThan, IpAddress and Null, each optionally with the "
+            "IfExists suffix"
         )
     return base, if_exists, qualifier

@@ -108,7 +108,9 @@ class Decision:
         lines = [f"{verdict} ({self.reason}): {self.action} on {self.resource}"]
         lines.append(f"  principal: {self.principal}")
         if self.statement is not None:
-            lines.append(f"  decided by: {self.policy_kind} {self.policy_name}, {self.statement}")
+            lines.append(
+                f"  decided by: {self.policy_kind} {self.policy_name}, {self.statement}"
+            )
         if self.message:
             lines.append(f"  message: {self.message}")
         return "\n".join(lines)
@@ -128,7 +130,7 @@ def evaluate(request: AuthorizationRequest, policies: PolicySet) -> Decision:
     if action_key in ALWAYS_ALLOWED:
         return _decision(request, True, "no permission needed")
 
-    context = dict(request.caller.context())
+    context: dict[str, Sequence[str]] = dict(request.caller.context())
     context.update(request.context)
     if request.resource_account and "aws:resourceaccount" not in context:
         context["aws:resourceaccount"] = (request.resource_account,)
@@ -154,7 +156,8 @@ def evaluate(request: AuthorizationRequest, policies: PolicySet) -> Decision:
         else None
     )
     boundary_ok = policies.boundary is None or (
-        _first_match((policies.boundary,), "Allow", _BOUNDARY, request, context) is not None
+        _first_match((policies.boundary,), "Allow", _BOUNDARY, request, context)
+        is not None
     )
     session_ok = not policies.session or (
         _first_match(policies.session, "Allow", _SESSION, request, context) is not None
@@ -162,7 +165,9 @@ def evaluate(request: AuthorizationRequest, policies: PolicySet) -> Decision:
     identity_ok = identity is not None and boundary_ok and session_ok
 
     if policies.resource_kind == "role trust policy":
-        return _decide_trust(request, identity, identity_ok, resource, boundary_ok, session_ok)
+        return _decide_trust(
+            request, identity, identity_ok, resource, boundary_ok, session_ok
+        )
     if request.caller.kind == "anonymous":
         if resource is not None and resource.principal_match == "everyone":
             return _decision(request, True, "allowed", resource)
@@ -200,14 +205,20 @@ def _decide_trust(
     # delegates to the caller's identity-based policies.
     if trust is None:
         return _decision(request, False, "implicit deny", kind=_RESOURCE)
-    if not request.cross_account and trust.principal_match in ("direct", "everyone", "role"):
+    if not request.cross_account and trust.principal_match in (
+        "direct",
+        "everyone",
+        "role",
+    ):
         return _decision(request, True, "allowed", trust)
     if identity_ok:
         return _decision(request, True, "allowed", identity)
     return _implicit(request, identity, boundary_ok)
 
 
-def _implicit(request: AuthorizationRequest, identity: _Match | None, boundary_ok: bool) -> Decision:
+def _implicit(
+    request: AuthorizationRequest, identity: _Match | None, boundary_ok: bool
+) -> Decision:
     if identity is None:
         kind = _IDENTITY
     elif not boundary_ok:
@@ -228,7 +239,13 @@ def _decision(
     policy_kind = match.kind if match else kind
     message = ""
     if not allowed:
-        message = denial_message(request.caller.arn, request.action, request.resource, reason, policy_kind or _IDENTITY)
+        message = denial_message(
+            request.caller.arn,
+            request.action,
+            request.resource,
+            reason,
+            policy_kind or _IDENTITY,
+        )
     return Decision(
         allowed=allowed,
         action=request.action,
@@ -242,13 +259,16 @@ def _decision(
     )
 
 
-def denial_message(principal: str, action: str, resource: str, reason: Reason, policy_kind: str) -> str:
+def denial_message(
+    principal: str, action: str, resource: str, reason: Reason, policy_kind: str
+) -> str:
     """Return the text AWS prints for a denied request, in its current form."""
     shown = f'"{resource}"' if action.lower().startswith("s3:") else resource
     who = "Anonymous" if principal == "anonymous" else f"User: {principal}"
     head = f"{who} is not authorized to perform: {action} on resource: {shown}"
     if reason == "explicit deny":
-        return f"{head} with an explicit deny in {_ARTICLES.get(policy_kind, 'a')} {policy_kind}"
+        article = _ARTICLES.get(policy_kind, "a")
+        return f"{head} with an explicit deny in {article} {policy_kind}"
     return f"{head} because no {policy_kind} allows the {action} action"
 
 
@@ -271,7 +291,9 @@ def _first_match(
                 principal_match = found
             if not _action_matches(statement, request.action):
                 continue
-            if not _resource_matches(statement, request.resource, context, policy.uses_variables):
+            if not _resource_matches(
+                statement, request.resource, context, policy.uses_variables
+            ):
                 continue
             if not all(
                 condition.matches(context, use_variables=policy.uses_variables)
@@ -284,9 +306,15 @@ def _first_match(
 
 def _action_matches(statement: Statement, action: str) -> bool:
     if statement.actions is not None:
-        return any(glob_match(pattern, action, ignore_case=True) for pattern in statement.actions)
+        return any(
+            glob_match(pattern, action, ignore_case=True)
+            for pattern in statement.actions
+        )
     assert statement.not_actions is not None
-    return not any(glob_match(pattern, action, ignore_case=True) for pattern in statement.not_actions)
+    return not any(
+        glob_match(pattern, action, ignore_case=True)
+        for pattern in statement.not_actions
+    )
 
 
 def _resource_matches(
@@ -296,20 +324,29 @@ def _resource_matches(
     use_variables: bool,
 ) -> bool:
     if statement.resources is not None:
-        return any(_resource_pattern_matches(p, resource, context, use_variables) for p in statement.resources)
+        return any(
+            _resource_pattern_matches(p, resource, context, use_variables)
+            for p in statement.resources
+        )
     if statement.not_resources is not None:
         return not any(
-            _resource_pattern_matches(p, resource, context, use_variables) for p in statement.not_resources
+            _resource_pattern_matches(p, resource, context, use_variables)
+            for p in statement.not_resources
         )
     return True  # a trust policy statement has no resource element
 
 
 def _resource_pattern_matches(
-    pattern: str, resource: str, context: Mapping[str, Sequence[str]], use_variables: bool
+    pattern: str,
+    resource: str,
+    context: Mapping[str, Sequence[str]],
+    use_variables: bool,
 ) -> bool:
     if use_variables and has_variables(pattern):
         try:
-            regex = substitute_variables(pattern, context, escape=re.escape, literal=glob_to_regex)
+            regex = substitute_variables(
+                pattern, context, escape=re.escape, literal=glob_to_regex
+            )
         except PolicyVariableMissing:
             return False
         return re.fullmatch(regex, resource, re.DOTALL) is not None
@@ -325,7 +362,9 @@ def _principal_match(statement: Statement, caller: Caller) -> str | None:
     return None
 
 
-def match_principal(principal: Mapping[str, Sequence[str]], caller: Caller) -> str | None:
+def match_principal(
+    principal: Mapping[str, Sequence[str]], caller: Caller
+) -> str | None:
     """Return how a Principal element names ``caller``, or None when it does not.
 
     ``direct`` means the caller's own ARN, ``role`` the role behind a role
@@ -351,6 +390,9 @@ def match_principal(principal: Mapping[str, Sequence[str]], caller: Caller) -> s
                 return "direct"
             if caller.role_arn is not None and value == caller.role_arn:
                 best = "role"
-            elif value in (caller.account, account_root_arn(caller.account, caller.partition)):
+            elif value in (
+                caller.account,
+                account_root_arn(caller.account, caller.partition),
+            ):
                 best = best or "account"
     return best

@@ -83,12 +83,18 @@ class Policy:
         return json.dumps(self.document, indent=indent)
 
     @classmethod
-    def from_json(cls, text: str, *, name: str = "policy", kind: PolicyKind = "identity") -> Policy:
+    def from_json(
+        cls, text: str, *, name: str = "policy", kind: PolicyKind = "identity"
+    ) -> Policy:
         return parse_policy_text(text, name=name, kind=kind)
 
     @classmethod
     def from_dict(
-        cls, document: Mapping[str, Any], *, name: str = "policy", kind: PolicyKind = "identity"
+        cls,
+        document: Mapping[str, Any],
+        *,
+        name: str = "policy",
+        kind: PolicyKind = "identity",
     ) -> Policy:
         return parse_policy_document(document, name=name, kind=kind)
 
@@ -102,7 +108,9 @@ class Policy:
                 f"policy file {str(path)!r} not found; check the path"
             ) from None
         except (OSError, UnicodeDecodeError) as error:
-            raise PolicyError(f"policy file {str(path)!r} cannot be read: {error}") from None
+            raise PolicyError(
+                f"policy file {str(path)!r} cannot be read: {error}"
+            ) from None
         return parse_policy_text(text, name=str(path), kind=kind)
 
 
@@ -133,7 +141,9 @@ def load_policy(
     )
 
 
-def parse_policy_text(text: str, *, name: str = "policy", kind: PolicyKind = "identity") -> Policy:
+def parse_policy_text(
+    text: str, *, name: str = "policy", kind: PolicyKind = "identity"
+) -> Policy:
     return _parse_cached(text, name, kind)
 
 
@@ -143,7 +153,8 @@ def _parse_cached(text: str, name: str, kind: PolicyKind) -> Policy:
         document = json.loads(text)
     except json.JSONDecodeError as error:
         raise PolicyError(
-            f"{name}: not valid JSON ({error.msg} at line {error.lineno} column {error.colno})"
+            f"{name}: not valid JSON ({error.msg} "
+            f"at line {error.lineno} column {error.colno})"
         ) from None
     return parse_policy_document(document, name=name, kind=kind)
 
@@ -154,7 +165,8 @@ def parse_policy_document(
     """Validate a decoded policy document and build a `Policy`."""
     if not isinstance(document, Mapping):
         raise PolicyError(
-            f"{name}: a policy document must be a JSON object, not {_json_type(document)}"
+            f"{name}: a policy document must be a JSON object, "
+            f"not {_json_type(document)}"
         )
     unknown = sorted(set(document) - _TOP_LEVEL_KEYS)
     if unknown:
@@ -164,9 +176,7 @@ def parse_policy_document(
         )
     version = document.get("Version", "2008-10-17")
     if version not in VERSIONS:
-        raise PolicyError(
-            f"{name}: Version {version!r} is invalid; use \"2012-10-17\""
-        )
+        raise PolicyError(f'{name}: Version {version!r} is invalid; use "2012-10-17"')
     if "Statement" not in document:
         raise PolicyError(f"{name}: the Statement field is missing")
     raw_statements = document["Statement"]
@@ -178,14 +188,17 @@ def parse_policy_document(
         )
 
     statements = tuple(
-        _parse_statement(raw, index, name, kind) for index, raw in enumerate(raw_statements)
+        _parse_statement(raw, index, name, kind)
+        for index, raw in enumerate(raw_statements)
     )
     seen: set[str] = set()
     for statement in statements:
         if statement.sid is None:
             continue
         if statement.sid in seen:
-            raise PolicyError(f"{name}: Sid {statement.sid!r} is used by two statements")
+            raise PolicyError(
+                f"{name}: Sid {statement.sid!r} is used by two statements"
+            )
         seen.add(statement.sid)
     return Policy(
         statements=statements,
@@ -199,7 +212,9 @@ def parse_policy_document(
 def _parse_statement(raw: Any, index: int, name: str, kind: PolicyKind) -> Statement:
     where = f"{name}: statement {index + 1}"
     if not isinstance(raw, Mapping):
-        raise PolicyError(f"{where}: a statement must be an object, not {_json_type(raw)}")
+        raise PolicyError(
+            f"{where}: a statement must be an object, not {_json_type(raw)}"
+        )
     sid = raw.get("Sid")
     if sid is not None:
         if not isinstance(sid, str):
@@ -215,7 +230,9 @@ def _parse_statement(raw: Any, index: int, name: str, kind: PolicyKind) -> State
 
     effect = raw.get("Effect")
     if effect not in ("Allow", "Deny"):
-        raise PolicyError(f'{where}: Effect {effect!r} is invalid; use "Allow" or "Deny"')
+        raise PolicyError(
+            f'{where}: Effect {effect!r} is invalid; use "Allow" or "Deny"'
+        )
 
     actions = _string_list(raw, "Action", where)
     not_actions = _string_list(raw, "NotAction", where)
@@ -234,9 +251,11 @@ def _parse_statement(raw: Any, index: int, name: str, kind: PolicyKind) -> State
         raise PolicyError(f"{where}: give at most one of Resource and NotResource")
     if kind == "trust":
         if resources is not None or not_resources is not None:
-            raise PolicyError(f"{where}: a role trust policy takes no Resource or NotResource")
+            raise PolicyError(
+                f"{where}: a role trust policy takes no Resource or NotResource"
+            )
     elif resources is None and not_resources is None:
-        raise PolicyError(f"{where}: Resource is missing; name the ARNs or use \"*\"")
+        raise PolicyError(f'{where}: Resource is missing; name the ARNs or use "*"')
     for resource in resources or not_resources or ():
         _check_resource(resource, where)
 
@@ -249,7 +268,9 @@ def _parse_statement(raw: Any, index: int, name: str, kind: PolicyKind) -> State
                 "remove it, or load the document as a resource policy"
             )
     elif principal is None and not_principal is None:
-        raise PolicyError(f"{where}: Principal is missing; a {kind} policy must name one")
+        raise PolicyError(
+            f"{where}: Principal is missing; a {kind} policy must name one"
+        )
 
     conditions = _parse_conditions(raw.get("Condition"), where)
     return Statement(
@@ -266,17 +287,24 @@ def _parse_statement(raw: Any, index: int, name: str, kind: PolicyKind) -> State
     )
 
 
-def _string_list(raw: Mapping[str, Any], field_name: str, where: str) -> tuple[str, ...] | None:
+def _string_list(
+    raw: Mapping[str, Any], field_name: str, where: str
+) -> tuple[str, ...] | None:
     if field_name not in raw:
         return None
     value = raw[field_name]
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not value:
-        raise PolicyError(f"{where}: {field_name} must be a string or a non-empty list of strings")
+        raise PolicyError(
+            f"{where}: {field_name} must be a string or a non-empty list of strings"
+        )
     for item in value:
         if not isinstance(item, str) or not item:
-            raise PolicyError(f"{where}: {field_name} value {item!r} is invalid; use a non-empty string")
+            raise PolicyError(
+                f"{where}: {field_name} value {item!r} is invalid; "
+                "use a non-empty string"
+            )
     return tuple(value)
 
 
@@ -288,7 +316,8 @@ def _check_resource(resource: str, where: str) -> None:
     except ValueError:
         raise PolicyError(
             f"{where}: resource {resource!r} is not a valid ARN; "
-            'write arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE, e.g. "arn:aws:s3:::my-bucket", or "*"'
+            "write arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE, "
+            'e.g. "arn:aws:s3:::my-bucket", or "*"'
         ) from None
 
 
@@ -302,7 +331,7 @@ def _parse_principal(
         return {"*": ("*",)}
     if not isinstance(value, Mapping) or not value:
         raise PolicyError(
-            f"{where}: {field_name} {value!r} is invalid; use \"*\" or an object such as "
+            f'{where}: {field_name} {value!r} is invalid; use "*" or an object such as '
             '{"AWS": "arn:aws:iam::123456789012:root"}'
         )
     principal: dict[str, tuple[str, ...]] = {}
@@ -310,20 +339,25 @@ def _parse_principal(
         if principal_type not in _PRINCIPAL_TYPES:
             raise PolicyError(
                 f"{where}: {field_name} type {principal_type!r} is invalid; "
-                "use AWS, Service, Federated, CanonicalUser or \"*\""
+                'use AWS, Service, Federated, CanonicalUser or "*"'
             )
         if isinstance(entries, str):
             entries = [entries]
         if not isinstance(entries, list) or not entries:
-            raise PolicyError(f"{where}: {field_name} {principal_type} must be a string or a list")
+            raise PolicyError(
+                f"{where}: {field_name} {principal_type} must be a string or a list"
+            )
         for entry in entries:
             if not isinstance(entry, str):
-                raise PolicyError(f"{where}: {field_name} {principal_type} value {entry!r} is invalid")
+                raise PolicyError(
+                    f"{where}: {field_name} {principal_type} value {entry!r} is invalid"
+                )
             if principal_type == "AWS":
                 _check_aws_principal(entry, field_name, where)
             elif principal_type == "*" and entry != "*":
                 raise PolicyError(
-                    f"{where}: {field_name} {{\"*\": {entry!r}}} is invalid; the only value of type \"*\" is \"*\""
+                    f'{where}: {field_name} {{"*": {entry!r}}} is invalid; '
+                    'the only value of type "*" is "*"'
                 )
         principal[principal_type] = tuple(entries)
     return principal
@@ -341,12 +375,14 @@ def _check_aws_principal(entry: str, field_name: str, where: str) -> None:
         ) from None
     if arn.service not in ("iam", "sts"):
         raise PolicyError(
-            f"{where}: {field_name} AWS value {entry!r} is invalid; the ARN must be an iam or sts ARN"
+            f"{where}: {field_name} AWS value {entry!r} is invalid; "
+            "the ARN must be an iam or sts ARN"
         )
     if "*" in entry or "?" in entry:
         raise PolicyError(
-            f"{where}: {field_name} AWS value {entry!r} is invalid; principals take no wildcards "
-            "except a lone \"*\"; match patterns with a Condition on aws:PrincipalArn"
+            f"{where}: {field_name} AWS value {entry!r} is invalid; "
+            "principals take no wildcards "
+            'except a lone "*"; match patterns with a Condition on aws:PrincipalArn'
         )
 
 
@@ -363,11 +399,14 @@ def _parse_conditions(raw: Any, where: str) -> tuple[Condition, ...]:
             raise PolicyError(f"{where}: {error}") from None
         if not isinstance(block, Mapping) or not block:
             raise PolicyError(
-                f"{where}: Condition operator {operator!r} must map condition keys to values"
+                f"{where}: Condition operator {operator!r} "
+                "must map condition keys to values"
             )
         for key, values in block.items():
             if not isinstance(key, str) or not key:
-                raise PolicyError(f"{where}: Condition key {key!r} under {operator!r} is invalid")
+                raise PolicyError(
+                    f"{where}: Condition key {key!r} under {operator!r} is invalid"
+                )
             conditions.append(
                 Condition(
                     operator=operator,
@@ -381,10 +420,14 @@ def _parse_conditions(raw: Any, where: str) -> tuple[Condition, ...]:
     return tuple(conditions)
 
 
-def _condition_values(values: Any, operator: str, key: str, where: str) -> tuple[str, ...]:
+def _condition_values(
+    values: Any, operator: str, key: str, where: str
+) -> tuple[str, ...]:
     items: Sequence[Any] = values if isinstance(values, list) else [values]
     if not items:
-        raise PolicyError(f"{where}: Condition {operator} {key} has an empty list of values")
+        raise PolicyError(
+            f"{where}: Condition {operator} {key} has an empty list of values"
+        )
     normalised = []
     for item in items:
         if isinstance(item, bool):

@@ -34,7 +34,13 @@ _TABLE_OPERATIONS = (
 )
 
 #: Operations that name no resource.
-_ACCOUNT_OPERATIONS = ("ListTables", "DescribeLimits", "DescribeEndpoints", "ListBackups", "ListGlobalTables")
+_ACCOUNT_OPERATIONS = (
+    "ListTables",
+    "DescribeLimits",
+    "DescribeEndpoints",
+    "ListBackups",
+    "ListGlobalTables",
+)
 
 _TRANSACT_ACTIONS = {
     "Put": "dynamodb:PutItem",
@@ -89,7 +95,12 @@ def _create_table(operation: Operation, resolver: Resolver) -> list[Requirement]
     requirements = [Requirement("dynamodb:CreateTable", resource, context)]
     if tags:
         requirements.append(
-            Requirement("dynamodb:TagResource", resource, context, reason="CreateTable sets tags")
+            Requirement(
+                "dynamodb:TagResource",
+                resource,
+                context,
+                reason="CreateTable sets tags",
+            )
         )
     return requirements
 
@@ -107,15 +118,19 @@ def _untag_resource(operation: Operation, resolver: Resolver) -> list[Requiremen
 
 
 def _list_tags(operation: Operation, resolver: Resolver) -> list[Requirement]:
-    return [Requirement("dynamodb:ListTagsOfResource", str(operation.params.get("ResourceArn", "*")))]
+    return [
+        Requirement(
+            "dynamodb:ListTagsOfResource", str(operation.params.get("ResourceArn", "*"))
+        )
+    ]
 
 
 def _batch(action: str) -> Rule:
     def rule(operation: Operation, resolver: Resolver) -> list[Requirement]:
         tables = operation.params.get("RequestItems") or {}
-        return [Requirement(action, _table(operation, resolver, name)) for name in tables] or [
-            Requirement(action, "*")
-        ]
+        return [
+            Requirement(action, _table(operation, resolver, name)) for name in tables
+        ] or [Requirement(action, "*")]
 
     return rule
 
@@ -127,14 +142,20 @@ def _transact(operation: Operation, resolver: Resolver) -> list[Requirement]:
             action = _TRANSACT_ACTIONS.get(kind)
             if action is None or not isinstance(body, dict):
                 continue
-            requirement = Requirement(action, _table(operation, resolver, body.get("TableName")))
+            requirement = Requirement(
+                action, _table(operation, resolver, body.get("TableName"))
+            )
             if requirement not in requirements:
                 requirements.append(requirement)
     return requirements or [Requirement(f"dynamodb:{operation.name}", "*")]
 
 
-DYNAMODB_RULES: dict[str, Rule] = {name: _table_rule(f"dynamodb:{name}") for name in _TABLE_OPERATIONS}
-DYNAMODB_RULES.update({name: _account_rule(f"dynamodb:{name}") for name in _ACCOUNT_OPERATIONS})
+DYNAMODB_RULES: dict[str, Rule] = {
+    name: _table_rule(f"dynamodb:{name}") for name in _TABLE_OPERATIONS
+}
+DYNAMODB_RULES.update(
+    {name: _account_rule(f"dynamodb:{name}") for name in _ACCOUNT_OPERATIONS}
+)
 DYNAMODB_RULES.update(
     {
         "CreateTable": _create_table,

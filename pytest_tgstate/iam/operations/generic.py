@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import botocore.session
+import botocore.exceptions  # type: ignore[import-untyped]
+import botocore.session  # type: ignore[import-untyped]
 
 from ..arn import bucket_arn, object_arn, table_arn
 from .model import Operation, Requirement, Resolver, UnknownOperationError
@@ -33,7 +34,10 @@ def derived_requirements(operation: Operation, resolver: Resolver) -> list[Requi
             resource = bucket_arn(operation.bucket, resolver.partition)
     elif operation.service == "dynamodb" and operation.params.get("TableName"):
         resource = table_arn(
-            operation.region, resolver.account, str(operation.params["TableName"]), resolver.partition
+            operation.region,
+            resolver.account,
+            str(operation.params["TableName"]),
+            resolver.partition,
         )
     return [
         Requirement(

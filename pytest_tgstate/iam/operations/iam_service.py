@@ -70,7 +70,9 @@ def _policy_arn_context(operation: Operation) -> dict[str, tuple[str, ...]]:
     if "PolicyArn" in operation.params:
         context["iam:policyarn"] = (str(operation.params["PolicyArn"]),)
     if "PermissionsBoundary" in operation.params:
-        context["iam:permissionsboundary"] = (str(operation.params["PermissionsBoundary"]),)
+        context["iam:permissionsboundary"] = (
+            str(operation.params["PermissionsBoundary"]),
+        )
     return context
 
 
@@ -78,7 +80,9 @@ def _user_rule(action: str) -> Rule:
     def rule(operation: Operation, resolver: Resolver) -> list[Requirement]:
         name = operation.params.get("UserName")
         # Without UserName, user operations act on the caller itself.
-        resource = resolver.user_arn(str(name)) if name else (resolver.caller_arn or "*")
+        resource = (
+            resolver.user_arn(str(name)) if name else (resolver.caller_arn or "*")
+        )
         return [Requirement(action, resource, _policy_arn_context(operation))]
 
     return rule
@@ -119,7 +123,12 @@ def _create(kind: str, arn: Callable[[Resolver, str, str], str]) -> Rule:
         requirements = [Requirement(f"iam:Create{kind}", resource, context)]
         if _has_tags(operation):
             requirements.append(
-                Requirement(f"iam:Tag{kind}", resource, context, reason=f"Create{kind} sets tags")
+                Requirement(
+                    f"iam:Tag{kind}",
+                    resource,
+                    context,
+                    reason=f"Create{kind} sets tags",
+                )
             )
         if "PermissionsBoundary" in operation.params:
             requirements.append(
@@ -149,7 +158,9 @@ def _create_policy(operation: Operation, resolver: Resolver) -> list[Requirement
     return [Requirement("iam:CreatePolicy", resolver.policy_arn(name, path))]
 
 
-IAM_RULES: dict[str, Rule] = {name: _user_rule(f"iam:{name}") for name in _USER_OPERATIONS}
+IAM_RULES: dict[str, Rule] = {
+    name: _user_rule(f"iam:{name}") for name in _USER_OPERATIONS
+}
 IAM_RULES.update({name: _role_rule(f"iam:{name}") for name in _ROLE_OPERATIONS})
 IAM_RULES.update({name: _policy_rule(f"iam:{name}") for name in _POLICY_OPERATIONS})
 IAM_RULES.update({name: _star(f"iam:{name}") for name in _ACCOUNT_OPERATIONS})

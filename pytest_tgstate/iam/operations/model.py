@@ -56,7 +56,9 @@ class Resolver:
     caller in account ``account`` whose users and roles have the path ``/``.
     """
 
-    def __init__(self, account: str, partition: str = "aws", caller_arn: str = "") -> None:
+    def __init__(
+        self, account: str, partition: str = "aws", caller_arn: str = ""
+    ) -> None:
         self.account = account
         self.partition = partition
         self.caller_arn = caller_arn

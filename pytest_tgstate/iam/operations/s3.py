@@ -99,7 +99,9 @@ _OBJECT_ACTIONS: dict[str, str] = {
 
 #: Operations S3 answers with 405 MethodNotAllowed for callers outside the
 #: bucket owner's account, even when their policies allow the action.
-OWNER_ONLY_OPERATIONS = frozenset({"GetBucketPolicy", "PutBucketPolicy", "DeleteBucketPolicy"})
+OWNER_ONLY_OPERATIONS = frozenset(
+    {"GetBucketPolicy", "PutBucketPolicy", "DeleteBucketPolicy"}
+)
 
 
 def _bucket(operation: Operation) -> str:
@@ -144,14 +146,26 @@ def _has_acl(operation: Operation) -> bool:
 
 def _bucket_rule(action: str) -> Rule:
     def rule(operation: Operation, resolver: Resolver) -> list[Requirement]:
-        return [Requirement(action, _bucket_resource(operation, resolver), _header_context(operation))]
+        return [
+            Requirement(
+                action,
+                _bucket_resource(operation, resolver),
+                _header_context(operation),
+            )
+        ]
 
     return rule
 
 
 def _object_rule(action: str) -> Rule:
     def rule(operation: Operation, resolver: Resolver) -> list[Requirement]:
-        return [Requirement(action, _object_resource(operation, resolver), _object_context(operation))]
+        return [
+            Requirement(
+                action,
+                _object_resource(operation, resolver),
+                _object_context(operation),
+            )
+        ]
 
     return rule
 
@@ -168,7 +182,9 @@ def _object_context(operation: Operation) -> dict[str, tuple[str, ...]]:
         context["s3:requestobjecttagkeys"] = keys
         for pair in pairs:
             if len(pair) == 2:
-                context[f"s3:requestobjecttag/{unquote(pair[0]).lower()}"] = (unquote(pair[1]),)
+                context[f"s3:requestobjecttag/{unquote(pair[0]).lower()}"] = (
+                    unquote(pair[1]),
+                )
     return context
 
 
@@ -238,21 +254,29 @@ def _create_bucket(operation: Operation, resolver: Resolver) -> list[Requirement
                 "s3:PutBucketOwnershipControls",
                 resource,
                 context,
-                reason="CreateBucket sets object ownership (x-amz-object-ownership header)",
+                reason=(
+                    "CreateBucket sets object ownership (x-amz-object-ownership header)"
+                ),
             )
         )
     if _has_acl(operation):
         requirements.append(
-            Requirement("s3:PutBucketAcl", resource, context, reason="CreateBucket sets an ACL")
+            Requirement(
+                "s3:PutBucketAcl", resource, context, reason="CreateBucket sets an ACL"
+            )
         )
     if tags:
         requirements.append(
-            Requirement("s3:TagResource", resource, context, reason="CreateBucket sets tags")
+            Requirement(
+                "s3:TagResource", resource, context, reason="CreateBucket sets tags"
+            )
         )
     if operation.headers.get("x-amz-bucket-object-lock-enabled", "").lower() == "true":
         for action in ("s3:PutBucketObjectLockConfiguration", "s3:PutBucketVersioning"):
             requirements.append(
-                Requirement(action, resource, context, reason="CreateBucket enables Object Lock")
+                Requirement(
+                    action, resource, context, reason="CreateBucket enables Object Lock"
+                )
             )
     return requirements
 
@@ -263,17 +287,31 @@ def _list_objects(operation: Operation, resolver: Resolver) -> list[Requirement]
         value = operation.params.get(parameter)
         if value is not None:
             context[f"s3:{parameter}"] = (str(value),)
-    return [Requirement("s3:ListBucket", _bucket_resource(operation, resolver), context)]
+    return [
+        Requirement("s3:ListBucket", _bucket_resource(operation, resolver), context)
+    ]
 
 
 def _put_bucket_acl(operation: Operation, resolver: Resolver) -> list[Requirement]:
-    return [Requirement("s3:PutBucketAcl", _bucket_resource(operation, resolver), _header_context(operation))]
+    return [
+        Requirement(
+            "s3:PutBucketAcl",
+            _bucket_resource(operation, resolver),
+            _header_context(operation),
+        )
+    ]
 
 
 def _versioned(action: str, version_action: str) -> Rule:
     def rule(operation: Operation, resolver: Resolver) -> list[Requirement]:
         chosen = version_action if operation.params.get("versionId") else action
-        return [Requirement(chosen, _object_resource(operation, resolver), _object_context(operation))]
+        return [
+            Requirement(
+                chosen,
+                _object_resource(operation, resolver),
+                _object_context(operation),
+            )
+        ]
 
     return rule
 
@@ -291,18 +329,37 @@ def _object_write_extras(
 ) -> list[Requirement]:
     extras = []
     if _has_acl(operation):
-        extras.append(Requirement("s3:PutObjectAcl", resource, context, reason=f"{name} sets an ACL"))
+        extras.append(
+            Requirement(
+                "s3:PutObjectAcl", resource, context, reason=f"{name} sets an ACL"
+            )
+        )
     if "x-amz-tagging" in operation.headers:
         extras.append(
-            Requirement("s3:PutObjectTagging", resource, context, reason=f"{name} sets tags")
+            Requirement(
+                "s3:PutObjectTagging", resource, context, reason=f"{name} sets tags"
+            )
         )
-    if "x-amz-object-lock-mode" in operation.headers or "x-amz-object-lock-retain-until-date" in operation.headers:
+    if (
+        "x-amz-object-lock-mode" in operation.headers
+        or "x-amz-object-lock-retain-until-date" in operation.headers
+    ):
         extras.append(
-            Requirement("s3:PutObjectRetention", resource, context, reason=f"{name} sets retention")
+            Requirement(
+                "s3:PutObjectRetention",
+                resource,
+                context,
+                reason=f"{name} sets retention",
+            )
         )
     if "x-amz-object-lock-legal-hold" in operation.headers:
         extras.append(
-            Requirement("s3:PutObjectLegalHold", resource, context, reason=f"{name} sets a legal hold")
+            Requirement(
+                "s3:PutObjectLegalHold",
+                resource,
+                context,
+                reason=f"{name} sets a legal hold",
+            )
         )
     return extras
 
@@ -318,16 +375,30 @@ def copy_source(header: str) -> tuple[str, str, str | None]:
 
 
 def _copy_object(operation: Operation, resolver: Resolver) -> list[Requirement]:
-    source_bucket, source_key, version = copy_source(operation.headers.get("x-amz-copy-source", ""))
+    source_bucket, source_key, version = copy_source(
+        operation.headers.get("x-amz-copy-source", "")
+    )
     source_action = "s3:GetObjectVersion" if version else "s3:GetObject"
     source = object_arn(source_bucket, source_key, resolver.partition)
     target = _object_resource(operation, resolver)
     context = _object_context(operation)
     requirements = [
-        Requirement(source_action, source, context, reason=f"{operation.name} reads the source object"),
-        Requirement("s3:PutObject", target, context, reason=f"{operation.name} writes the target object"),
+        Requirement(
+            source_action,
+            source,
+            context,
+            reason=f"{operation.name} reads the source object",
+        ),
+        Requirement(
+            "s3:PutObject",
+            target,
+            context,
+            reason=f"{operation.name} writes the target object",
+        ),
     ]
-    requirements.extend(_object_write_extras(operation, target, context, operation.name))
+    requirements.extend(
+        _object_write_extras(operation, target, context, operation.name)
+    )
     return requirements
 
 
@@ -365,24 +436,41 @@ def _delete_objects(operation: Operation, resolver: Resolver) -> list[Requiremen
         )
     if not requirements:
         # An empty or unreadable body still must not pass unchecked.
-        requirements.append(Requirement("s3:DeleteObject", object_arn(bucket, "*", resolver.partition)))
+        requirements.append(
+            Requirement("s3:DeleteObject", object_arn(bucket, "*", resolver.partition))
+        )
     return requirements
 
 
-def _get_object_attributes(operation: Operation, resolver: Resolver) -> list[Requirement]:
+def _get_object_attributes(
+    operation: Operation, resolver: Resolver
+) -> list[Requirement]:
     resource = _object_resource(operation, resolver)
     context = _object_context(operation)
-    read = "s3:GetObjectVersion" if operation.params.get("versionId") else "s3:GetObject"
-    attributes = "s3:GetObjectVersionAttributes" if operation.params.get("versionId") else "s3:GetObjectAttributes"
-    return [Requirement(read, resource, context), Requirement(attributes, resource, context)]
+    read = (
+        "s3:GetObjectVersion" if operation.params.get("versionId") else "s3:GetObject"
+    )
+    attributes = (
+        "s3:GetObjectVersionAttributes"
+        if operation.params.get("versionId")
+        else "s3:GetObjectAttributes"
+    )
+    return [
+        Requirement(read, resource, context),
+        Requirement(attributes, resource, context),
+    ]
 
 
 def _list_buckets(operation: Operation, resolver: Resolver) -> list[Requirement]:
     return [Requirement("s3:ListAllMyBuckets", "*")]
 
 
-S3_RULES: dict[str, Rule] = {name: _bucket_rule(action) for name, action in _BUCKET_ACTIONS.items()}
-S3_RULES.update({name: _object_rule(action) for name, action in _OBJECT_ACTIONS.items()})
+S3_RULES: dict[str, Rule] = {
+    name: _bucket_rule(action) for name, action in _BUCKET_ACTIONS.items()
+}
+S3_RULES.update(
+    {name: _object_rule(action) for name, action in _OBJECT_ACTIONS.items()}
+)
 _SPECIAL: dict[str, Callable[[Operation, Resolver], list[Requirement]]] = {
     "CreateBucket": _create_bucket,
     "ListObjects": _list_objects,

@@ -41,17 +41,32 @@ def _assume_role(operation: Operation, resolver: Resolver) -> list[Requirement]:
     context = _assume_role_context(operation)
     requirements = [Requirement("sts:AssumeRole", role, context)]
     if _session_tags(operation):
-        requirements.append(Requirement("sts:TagSession", role, context, reason="AssumeRole passes session tags"))
+        requirements.append(
+            Requirement(
+                "sts:TagSession", role, context, reason="AssumeRole passes session tags"
+            )
+        )
     if "SourceIdentity" in operation.params:
         requirements.append(
-            Requirement("sts:SetSourceIdentity", role, context, reason="AssumeRole sets a source identity")
+            Requirement(
+                "sts:SetSourceIdentity",
+                role,
+                context,
+                reason="AssumeRole sets a source identity",
+            )
         )
     return requirements
 
 
-def _assume_role_with_web_identity(operation: Operation, resolver: Resolver) -> list[Requirement]:
+def _assume_role_with_web_identity(
+    operation: Operation, resolver: Resolver
+) -> list[Requirement]:
     role = str(operation.params.get("RoleArn", ""))
-    return [Requirement("sts:AssumeRoleWithWebIdentity", role, _assume_role_context(operation))]
+    return [
+        Requirement(
+            "sts:AssumeRoleWithWebIdentity", role, _assume_role_context(operation)
+        )
+    ]
 
 
 def _star(action: str) -> Rule:
