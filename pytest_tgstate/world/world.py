@@ -16,7 +16,7 @@ import botocore.session
 from botocore.config import Config
 
 from ..iam.policy import Policy, load_policy
-from . import moto_internals
+from . import botocore_internals, moto_internals
 from .gateway import Gateway, GatewaySettings, Mode
 from .http import HttpRequest, RawResponse
 from .journal import Journal
@@ -89,6 +89,10 @@ class World:
         self._admin_token = secrets.token_hex(16)
         self._stack: ExitStack | None = None
         self._clients: dict[tuple[str, str, str | None], Any] = {}
+        # Clients of principals from before the last reset, by ARN: reused
+        # with new credentials, because creating a client costs milliseconds.
+        self._spare_clients: dict[tuple[str, str, str | None], Any] = {}
+        self._client_owners: dict[str, str] = {}
 
     # -- lifecycle -----------------------------------------------------------
 
@@ -128,6 +132,8 @@ class World:
         finally:
             _active = None
             self._clients.clear()
+            self._spare_clients.clear()
+            self._client_owners.clear()
 
     def __enter__(self) -> World:
         return self.start()
@@ -144,7 +150,11 @@ class World:
         self.settings.session_policy_arns.clear()
         self.settings.clock_offset = timedelta(0)
         self.settings.mode = "enforce"
-        self._clients.clear()
+        for (service, region, key), client in list(self._clients.items()):
+            if not service.startswith("admin:"):
+                arn = self._client_owners.pop(key, None)
+                self._spare_clients[(service, region, arn)] = client
+                del self._clients[(service, region, key)]
 
     def _require_running(self) -> None:
         if self._stack is None:
@@ -188,18 +198,25 @@ class World:
         """
         self._require_running()
         region = region or self.region
-        key = (service, region, principal.access_key_id if principal else None)
+        credentials: Mapping[str, str | None] = (
+            principal.client_kwargs()
+            if principal
+            else {"aws_access_key_id": "AKIAUNKNOWNKEY000000", "aws_secret_access_key": "unknown"}
+        )
+        access_key_id = credentials["aws_access_key_id"]
+        key = (service, region, access_key_id)
         client = self._clients.get(key)
-        if client is None:
-            credentials: Mapping[str, str | None] = (
-                principal.client_kwargs()
-                if principal
-                else {"aws_access_key_id": "AKIAUNKNOWNKEY000000", "aws_secret_access_key": "unknown"}
-            )
+        if client is not None:
+            return client
+        arn = principal.arn if principal else None
+        client = self._spare_clients.pop((service, region, arn), None)
+        if client is None or not botocore_internals.set_client_credentials(client, **credentials):
             client = _shared_botocore_session().create_client(
                 service, region_name=region, config=_CLIENT_CONFIG, **credentials
             )
-            self._clients[key] = client
+        self._clients[key] = client
+        if access_key_id is not None and arn is not None:
+            self._client_owners[access_key_id] = arn
         return client
 
     def boto3_session(self, principal: Principal, *, region: str | None = None) -> boto3.session.Session:

@@ -1,0 +1,23 @@
+import socket
+
+import pytest
+
+from conftest import NonLoopbackTraffic
+
+
+def test_guard_rejects_metadata_address() -> None:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        with pytest.raises(NonLoopbackTraffic, match="169.254.169.254"):
+            sock.connect(("169.254.169.254", 80))
+    finally:
+        sock.close()
+
+
+def test_guard_rejects_aws_hostname() -> None:
+    with pytest.raises(NonLoopbackTraffic, match="s3.amazonaws.com"):
+        socket.getaddrinfo("s3.amazonaws.com", 443)
+
+
+def test_guard_allows_loopback() -> None:
+    assert socket.getaddrinfo("127.0.0.1", 80)
