@@ -124,6 +124,10 @@ class Gateway:
         response = forward()
         if response is not None:
             self._after(operation, response)
+            hidden = self._hide_missing_object(operation, identity, request, response)
+            if hidden is not None:
+                list_decision, response = hidden
+                decisions = (*decisions, list_decision)
         self._record(
             operation, identity, requirements, decisions, response, request,
             forwarded=True, audit_only=audit and denial is not None,
@@ -229,6 +233,24 @@ class Gateway:
             except PolicyError as error:
                 return error_response("s3", 400, "MalformedPolicy", str(error))
         return None
+
+    def _hide_missing_object(
+        self, operation: Operation, identity: Identity, request: HttpRequest, response: RawResponse
+    ) -> tuple[Decision, RawResponse] | None:
+        """Turn a 404 for a missing object into S3's 403 when the caller may not list.
+
+        S3 only tells a caller that a key does not exist when the caller has
+        ``s3:ListBucket`` on the bucket; otherwise the answer is AccessDenied.
+        """
+        if operation.service != "s3" or operation.name not in ("GetObject", "HeadObject"):
+            return None
+        if response[0] != 404 or not operation.bucket:
+            return None
+        requirement = Requirement("s3:ListBucket", f"arn:aws:s3:::{operation.bucket}")
+        decision = self._decide(identity, requirement, request)
+        if decision.allowed or self.settings.mode == "audit":
+            return None
+        return decision, access_denied("s3", decision.message, head=request.method == "HEAD")
 
     def _after(self, operation: Operation, response: RawResponse) -> None:
         if operation.service == "sts" and operation.name == "AssumeRole" and response[0] == 200:
