@@ -167,7 +167,7 @@ class World:
         if request.header(_ADMIN_HEADER) == self._admin_token:
             result: RawResponse | None = forward(prepared)
             return result
-        return self.gateway.process(request, lambda: forward(prepared))
+        return self.gateway.process(request, lambda: _moto_response(forward(prepared)))
 
     @contextmanager
     def mode(self, mode: Mode) -> Iterator[None]:
@@ -425,6 +425,19 @@ def _inline_documents(
     for policy_name, source in (policies or {}).items():
         documents[policy_name] = load_policy(source, name=policy_name)
     return documents
+
+
+def _moto_response(result: Any) -> RawResponse | None:
+    """Return moto's ``(status, headers, body)`` with the body as bytes.
+
+    moto's handlers return some bodies as ``str`` (STS, IAM and most errors).
+    """
+    if result is None:
+        return None
+    status, headers, body = result
+    if isinstance(body, str):
+        body = body.encode("utf-8")
+    return status, headers, body
 
 
 def _http_request(prepared: Any, *, secure: bool) -> HttpRequest:
