@@ -206,7 +206,11 @@ class World:
         access_key_id = credentials["aws_access_key_id"]
         key = (service, region, access_key_id)
         client = self._clients.get(key)
-        if client is not None:
+        # A copy of a principal may pair the same key id with another secret
+        # or token; the cached client must sign with exactly these.
+        if client is not None and botocore_internals.has_client_credentials(
+            client, **credentials
+        ):
             return client
         arn = principal.arn if principal else None
         client = self._spare_clients.pop((service, region, arn), None)
