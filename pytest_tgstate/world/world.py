@@ -120,6 +120,7 @@ class World:
             raise
         self._stack = stack
         _active = self
+        self.reset()
         return self
 
     def stop(self) -> None:
@@ -131,9 +132,8 @@ class World:
             stack.close()
         finally:
             _active = None
-            self._clients.clear()
-            self._spare_clients.clear()
-            self._client_owners.clear()
+            # Clients outlive the moto store, so a world started again reuses them.
+            self._retire_principal_clients()
 
     def __enter__(self) -> World:
         return self.start()
@@ -150,9 +150,13 @@ class World:
         self.settings.session_policy_arns.clear()
         self.settings.clock_offset = timedelta(0)
         self.settings.mode = "enforce"
+        self._retire_principal_clients()
+
+    def _retire_principal_clients(self) -> None:
+        # Admin clients stay valid; principals' keys do not survive a reset.
         for (service, region, key), client in list(self._clients.items()):
             if not service.startswith("admin:"):
-                arn = self._client_owners.pop(key, None)
+                arn = self._client_owners.pop(key, None) if key else None
                 self._spare_clients[(service, region, arn)] = client
                 del self._clients[(service, region, key)]
 

@@ -1,0 +1,236 @@
+"""The pytest plugin (``pytest11`` entry point ``tgstate``).
+
+It registers the tgstate markers, options and hooks, provides the
+``tgstate`` and ``tgstate_principal`` fixtures, checks each test's
+expectation against its journal, and reports per test and policy.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Generator
+from importlib import metadata
+from typing import Any
+
+import pytest
+
+from .. import TERRAGRUNT_MODEL_VERSION, __version__
+from ..workflows.terraform import TERRAFORM_VERSION
+from . import hookspecs
+from .fixtures import (
+    EXPECTATION_KEY,
+    HANDLE_KEY,
+    _tgstate_markers,
+    _tgstate_matrix_case,
+    tgstate,
+    tgstate_principal,
+)
+from .handle import Tgstate
+from .markers import MARKERS, MarkerError, marker_help, merged_marker
+from .outcome import check, is_denial_error, observe, summary_row
+from .state import STATE_KEY, read_options
+
+__all__ = [
+    "Tgstate",
+    "_tgstate_markers",
+    "_tgstate_matrix_case",
+    "tgstate",
+    "tgstate_principal",
+]
+
+
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    pluginmanager.add_hookspecs(hookspecs)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup(
+        "tgstate", "pytest-tgstate: IAM policies against Terraform state workflows"
+    )
+    group.addoption(
+        "--tgstate-region",
+        dest="tgstate_region",
+        metavar="REGION",
+        help="default AWS region of each test's world (ini tgstate_region; default us-east-1)",
+    )
+    group.addoption(
+        "--tgstate-account",
+        dest="tgstate_account",
+        metavar="ACCOUNT",
+        help="default 12-digit account id of each test's world (ini tgstate_account; default 123456789012)",
+    )
+    group.addoption(
+        "--tgstate-report",
+        dest="tgstate_report",
+        metavar="PATH",
+        help="write a JSON report of every tgstate test to PATH (ini tgstate_report)",
+    )
+    group.addoption(
+        "--tgstate-summary",
+        dest="tgstate_summary",
+        choices=("yes", "no"),
+        help="print the tgstate summary section at the end (ini tgstate_summary; default yes)",
+    )
+    parser.addini(
+        "tgstate_region", "default AWS region of each test's world", default=""
+    )
+    parser.addini(
+        "tgstate_account", "default account id of each test's world", default=""
+    )
+    parser.addini(
+        "tgstate_report", "path of the JSON report of tgstate tests", default=""
+    )
+    parser.addini(
+        "tgstate_summary",
+        "print the tgstate summary section",
+        type="bool",
+        default=True,
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for name in MARKERS:
+        config.addinivalue_line("markers", marker_help(name))
+    config.stash[STATE_KEY] = read_options(config)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    state = config.stash.get(STATE_KEY, None)
+    if state is not None and state.world is not None:
+        state.world.stop()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    state = config.stash[STATE_KEY]
+    return (
+        f"tgstate: pytest-tgstate {__version__}, moto {metadata.version('moto')}, "
+        f"boto3 {metadata.version('boto3')}; models Terragrunt {TERRAGRUNT_MODEL_VERSION} "
+        f"(current) and before 0.85 (legacy), Terraform {TERRAFORM_VERSION}; "
+        f"account {state.account}, region {state.region}"
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if metafunc.definition.get_closest_marker("tgstate_matrix") is None:
+        return
+    try:
+        cases = merged_marker(metafunc.definition, "tgstate_matrix")
+    except MarkerError as error:
+        raise pytest.UsageError(f"{metafunc.definition.nodeid}: {error}") from None
+    assert cases is not None
+    metafunc.parametrize(
+        "_tgstate_matrix_case",
+        list(cases.items()),
+        ids=list(cases),
+        indirect=True,
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
+    error: BaseException | None = None
+    try:
+        result = yield
+    except BaseException as raised:  # re-raised below unless it was the expected denial
+        error = raised
+        result = None
+    handle = item.stash.get(HANDLE_KEY, None)
+    if handle is None:
+        if error is not None:
+            raise error
+        return result
+    expectation = item.stash.get(EXPECTATION_KEY, None)
+    observation = observe(handle, error if isinstance(error, Exception) else None)
+    item.user_properties.extend(observation.properties(handle.policy_name, expectation))
+    if expectation is None:
+        if error is not None:
+            raise error
+        return result
+    message = check(handle, expectation, observation, error)
+    if message is not None:
+        pytest.fail(message, pytrace=False)
+    if error is not None and not (
+        expectation.outcome == "denied" and is_denial_error(error)
+    ):
+        raise error
+    return result
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when != "call":
+        return
+    properties = {
+        name: value
+        for name, value in report.user_properties
+        if str(name).startswith("tgstate_")
+    }
+    if not properties:
+        return
+    config = _CONFIG.get("config")
+    if config is None:
+        return
+    row = summary_row(report.nodeid, properties)
+    row["result"] = report.outcome
+    config.stash[STATE_KEY].records.append(row)
+
+
+_CONFIG: dict[str, pytest.Config] = {}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session: pytest.Session) -> None:
+    _CONFIG["config"] = session.config
+
+
+def pytest_terminal_summary(
+    terminalreporter: Any, exitstatus: int, config: pytest.Config
+) -> None:
+    state = config.stash[STATE_KEY]
+    if not state.summary or not state.records:
+        return
+    terminalreporter.section("tgstate")
+    header = ("test", "policy", "expected", "actual", "denied", "statement")
+    rows = [header]
+    for record in state.records:
+        denied = (
+            f"{record['denied_action']} on {record['denied_resource']}"
+            if record["denied_action"]
+            else "-"
+        )
+        rows.append(
+            (
+                record["test"],
+                record["policy"],
+                record["expected"] or "-",
+                record["actual"],
+                denied,
+                record["statement"] or "-",
+            )
+        )
+    widths = [max(len(str(row[index])) for row in rows) for index in range(len(header))]
+    for number, row in enumerate(rows):
+        terminalreporter.write_line(
+            "  ".join(
+                str(cell).ljust(width) for cell, width in zip(row, widths)
+            ).rstrip()
+        )
+        if number == 0:
+            terminalreporter.write_line("  ".join("-" * width for width in widths))
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    config = session.config
+    if hasattr(config, "workerinput"):
+        return  # pytest-xdist workers: the controller writes the report
+    state = config.stash.get(STATE_KEY, None)
+    if state is None or state.report_path is None:
+        return
+    document = {
+        "plugin": f"pytest-tgstate {__version__}",
+        "terragrunt_model": TERRAGRUNT_MODEL_VERSION,
+        "terraform_model": TERRAFORM_VERSION,
+        "tests": state.records,
+    }
+    state.report_path.write_text(
+        json.dumps(document, indent=2) + "\n", encoding="utf-8"
+    )

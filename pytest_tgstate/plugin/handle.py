@@ -1,0 +1,314 @@
+"""`Tgstate`: what the ``tgstate`` fixture gives a test."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from ..iam.evaluation import Decision
+from ..iam.policy import Policy, load_policy
+from ..workflows.config import RemoteStateConfig
+from ..workflows.steps import WorkflowResult
+from ..workflows.terraform import TerraformCommand, run_terraform
+from ..workflows.terragrunt import TerragruntBehaviour, bootstrap
+from ..world.journal import Journal, JournalEntry
+from ..world.principals import Principal, Role
+from ..world.templates import TEMPLATE_NAMES, TemplateValues, render_template_text
+from ..world.views import BucketView, TableView, read_bucket, read_table
+from ..world.world import PolicySource, World
+from . import environment
+
+PolicyFactory = Callable[[TemplateValues], Any]
+
+
+class TerragruntRunner:
+    """Runs Terragrunt's bootstrap model as the test principal."""
+
+    def __init__(self, handle: Tgstate) -> None:
+        self._handle = handle
+
+    def bootstrap(
+        self,
+        *,
+        principal: Principal | None = None,
+        behaviour: TerragruntBehaviour | None = None,
+        **config_changes: Any,
+    ) -> WorkflowResult:
+        """Run the bootstrap; keyword arguments override remote_state config keys."""
+        handle = self._handle
+        config = (
+            handle.config.replace(**config_changes) if config_changes else handle.config
+        )
+        result = bootstrap(
+            handle.world,
+            principal or handle.principal,
+            config,
+            behaviour=behaviour or handle.behaviour,
+        )
+        handle.results.append(result)
+        return result
+
+
+class TerraformRunner:
+    """Runs the Terraform S3 backend model (init, plan, apply) as the test principal."""
+
+    def __init__(self, handle: Tgstate) -> None:
+        self._handle = handle
+
+    def run(
+        self,
+        command: TerraformCommand,
+        *,
+        principal: Principal | None = None,
+        **config_changes: Any,
+    ) -> WorkflowResult:
+        handle = self._handle
+        config = (
+            handle.config.replace(**config_changes) if config_changes else handle.config
+        )
+        result = run_terraform(
+            handle.world, principal or handle.principal, config, command
+        )
+        handle.results.append(result)
+        return result
+
+    def init(self, **config_changes: Any) -> WorkflowResult:
+        return self.run("init", **config_changes)
+
+    def plan(self, **config_changes: Any) -> WorkflowResult:
+        return self.run("plan", **config_changes)
+
+    def apply(self, **config_changes: Any) -> WorkflowResult:
+        return self.run("apply", **config_changes)
+
+
+class Tgstate:
+    """The world of one test: accounts, the test principal, clients, state and journal.
+
+    Created by the ``tgstate`` fixture; annotate with it, do not construct it.
+    """
+
+    def __init__(
+        self,
+        world: World,
+        *,
+        config: RemoteStateConfig,
+        behaviour: TerragruntBehaviour,
+        policy_name: str,
+        named_policies: Mapping[str, Any],
+        home: Path,
+        principal: Principal,
+        principals: Mapping[str, Principal],
+        workflows: Mapping[str, Callable[[Tgstate], WorkflowResult]] | None = None,
+    ) -> None:
+        self.world = world
+        self.config = config
+        self.behaviour = behaviour
+        self.policy_name = policy_name
+        self.home = home
+        self.principal = principal
+        self.principals = dict(principals)
+        self.results: list[WorkflowResult] = []
+        self.terragrunt = TerragruntRunner(self)
+        self.terraform = TerraformRunner(self)
+        self._named_policies = named_policies
+        self._workflows = dict(workflows or {})
+
+    def __repr__(self) -> str:
+        return f"<Tgstate account={self.account} region={self.region} principal={self.principal.arn}>"
+
+    # -- world facts ---------------------------------------------------------
+
+    @property
+    def account(self) -> str:
+        return self.world.account
+
+    @property
+    def foreign_account(self) -> str:
+        return self.world.foreign_account
+
+    @property
+    def region(self) -> str:
+        return self.world.region
+
+    @property
+    def journal(self) -> Journal:
+        return self.world.journal
+
+    @property
+    def env(self) -> dict[str, str]:
+        """Environment for a subprocess: the test principal's keys and no real AWS config."""
+        return environment.subprocess_env(self.home, self.principal, self.region)
+
+    # -- clients and principals ---------------------------------------------
+
+    def client(
+        self,
+        service: str,
+        principal: Principal | None = None,
+        *,
+        region: str | None = None,
+    ) -> Any:
+        """Return a boto3 client signing as ``principal`` (default: the test principal)."""
+        return self.world.client(
+            service, principal or self.principal, region=region or self.region
+        )
+
+    def session(self, principal: Principal | None = None) -> boto3.session.Session:
+        """Return a boto3 session with ``principal``'s credentials (default: the test principal)."""
+        return self.world.boto3_session(principal or self.principal, region=self.region)
+
+    def policy(self, name: str) -> Policy:
+        """Return a documented or registered policy rendered with this world's names."""
+        values = TemplateValues(
+            self.account,
+            self.config.bucket,
+            self.config.dynamodb_table or "terragrunt-locks",
+            self.config.key,
+        )
+        if name in TEMPLATE_NAMES:
+            return load_policy(render_template_text(name, values), name=name)
+        source = self._named_policies.get(name)
+        if source is None:
+            known = ", ".join(sorted({*TEMPLATE_NAMES, *self._named_policies}))
+            raise KeyError(f"unknown policy name {name!r}; known names: {known}")
+        if callable(source):
+            source = source(values)
+        return load_policy(source, name=name)
+
+    def resolve_policy(self, source: PolicySource) -> Policy:
+        """Load ``source``: a documented or registered name, a dict, JSON text or a path."""
+        if isinstance(source, str) and (
+            source in TEMPLATE_NAMES or source in self._named_policies
+        ):
+            return self.policy(source)
+        return load_policy(source)
+
+    def create_user(
+        self,
+        name: str,
+        *,
+        policy: PolicySource | None = None,
+        boundary: PolicySource | None = None,
+        account: str | None = None,
+        path: str = "/",
+    ) -> Principal:
+        """Create an IAM user with an access key; ``policy`` may be a documented name."""
+        return self.world.create_user(
+            name,
+            policy=self.resolve_policy(policy) if policy is not None else None,
+            boundary=self.resolve_policy(boundary) if boundary is not None else None,
+            account=account,
+            path=path,
+        )
+
+    def create_role(
+        self,
+        name: str,
+        *,
+        trust: PolicySource | None = None,
+        policy: PolicySource | None = None,
+        boundary: PolicySource | None = None,
+        account: str | None = None,
+        path: str = "/",
+    ) -> Role:
+        """Create an IAM role; by default its trust policy trusts its own account."""
+        return self.world.create_role(
+            name,
+            trust=trust,
+            policy=self.resolve_policy(policy) if policy is not None else None,
+            boundary=self.resolve_policy(boundary) if boundary is not None else None,
+            account=account,
+            path=path,
+        )
+
+    def assume_role(
+        self,
+        role: Role | str,
+        *,
+        principal: Principal | None = None,
+        session_name: str = "tgstate-session",
+        duration: int = 3600,
+        policy: PolicySource | None = None,
+    ) -> Principal:
+        """Assume ``role`` through STS as ``principal`` (default: the test principal)."""
+        return self.world.assume_role(
+            principal or self.principal,
+            role,
+            session_name=session_name,
+            duration=duration,
+            policy=self.resolve_policy(policy) if policy is not None else None,
+        )
+
+    # -- state ---------------------------------------------------------------
+
+    def set_bucket_state(self, state: str, bucket: str | None = None) -> None:
+        """Put the state bucket (or ``bucket``) into a preset state; it must not exist yet."""
+        self.world.set_bucket_state(
+            bucket or self.config.bucket, state, region=self.region
+        )
+
+    def set_table_state(self, state: str, table: str | None = None) -> None:
+        """Put the lock table (or ``table``) into a preset state; it must not exist yet."""
+        self.world.set_table_state(
+            table or self.config.dynamodb_table or "terragrunt-locks",
+            state,
+            region=self.region,
+        )
+
+    def bucket(self, name: str | None = None) -> BucketView:
+        """Read the state bucket (or ``name``) as it is now, bypassing the gateway."""
+        from ..world import moto_internals
+
+        name = name or self.config.bucket
+        owner = moto_internals.bucket_owner(name)
+        client = self.world.admin_client(
+            "s3", account=owner or self.account, region=self.region
+        )
+        return read_bucket(client, name, owner)
+
+    def table(self, name: str | None = None) -> TableView:
+        """Read the lock table (or ``name``) as it is now, bypassing the gateway."""
+        name = name or self.config.dynamodb_table or "terragrunt-locks"
+        return read_table(self.world.admin_client("dynamodb", region=self.region), name)
+
+    def run_workflow(self, name: str) -> WorkflowResult:
+        """Run a workflow registered with the ``pytest_tgstate_workflows`` hook."""
+        workflow = self._workflows.get(name)
+        if workflow is None:
+            known = ", ".join(sorted(self._workflows)) or "none registered"
+            raise KeyError(f"unknown workflow {name!r}; registered workflows: {known}")
+        result = workflow(self)
+        if result not in self.results:
+            self.results.append(result)
+        return result
+
+    # -- outcomes ------------------------------------------------------------
+
+    def denials(self) -> list[Decision]:
+        """Every denied decision recorded so far, in order."""
+        return self.journal.denials()
+
+    def unexpected_denials(self) -> list[tuple[JournalEntry, Decision]]:
+        """Denials outside the workflow steps whose denial the modelled tool ignores."""
+        tolerated = {
+            f"{step.workflow}: {step.name}"
+            for result in self.results
+            for step in result.steps
+            if step.outcome == "tolerated"
+            or (step.denial_tolerated and step.outcome == "ok")
+        }
+        found = []
+        for entry in self.journal:
+            if entry.step is not None and entry.step in tolerated:
+                continue
+            for decision in entry.decisions:
+                if not decision.allowed:
+                    found.append((entry, decision))
+        return found
+
+    def failed_results(self) -> list[WorkflowResult]:
+        return [result for result in self.results if not result.succeeded]
