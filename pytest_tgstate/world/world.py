@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from collections.abc import Iterator, Mapping
@@ -10,6 +11,7 @@ from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import boto3
 import botocore.session
@@ -18,7 +20,7 @@ from botocore.config import Config
 from ..iam.policy import Policy, load_policy
 from . import botocore_internals, moto_internals
 from .gateway import Gateway, GatewaySettings, Mode
-from .http import HttpRequest, RawResponse
+from .http import HttpRequest, RawResponse, error_response
 from .journal import Journal
 from .presets import apply_bucket_state, apply_table_state
 from .principals import Principal, Role
@@ -167,11 +169,28 @@ class World:
     # -- requests ------------------------------------------------------------
 
     def _gate(self, prepared: Any, forward: Any) -> RawResponse | None:
+        if _is_loopback_url(prepared.url):
+            return None  # sent for real, to a loopback server such as the world's own
         request = _http_request(prepared, secure=self.settings.secure_transport)
         if request.header(_ADMIN_HEADER) == self._admin_token:
             result: RawResponse | None = forward(prepared)
             return result
-        return self.gateway.process(request, lambda: _moto_response(forward(prepared)))
+
+        def to_moto() -> RawResponse:
+            response = _moto_response(forward(prepared))
+            if response is None:
+                # moto has no handler for this URL and botocore would send the
+                # request off the machine, so it is answered here instead.
+                return error_response(
+                    "s3",
+                    400,
+                    "InvalidRequest",
+                    f"pytest-tgstate blocked a request to {prepared.url.split('?')[0]}: "
+                    "moto does not serve it and a world sends no traffic off the machine",
+                )
+            return response
+
+        return self.gateway.process(request, to_moto)
 
     @contextmanager
     def mode(self, mode: Mode) -> Iterator[None]:
@@ -433,6 +452,16 @@ def _inline_documents(
     for policy_name, source in (policies or {}).items():
         documents[policy_name] = load_policy(source, name=policy_name)
     return documents
+
+
+def _is_loopback_url(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _moto_response(result: Any) -> RawResponse | None:
