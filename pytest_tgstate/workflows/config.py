@@ -139,7 +139,7 @@ class RemoteStateConfig:
         # Terragrunt reads the deprecated lock_table key as dynamodb_table, and a
         # non-empty lock_table wins over dynamodb_table whatever the key order.
         if lock_table is not None:
-            table = _coerce("dynamodb_table", lock_table, f"{source}: lock_table")
+            table = _string(lock_table, f"{source}: lock_table")
             if table:
                 values["dynamodb_table"] = table
         values["passthrough"] = passthrough
@@ -166,7 +166,7 @@ class RemoteStateConfig:
     def to_dict(self, *, changed_only: bool = True) -> dict[str, Any]:
         """Return the configuration as a JSON-ready dict.
 
-        With ``changed_only`` (the default) the dict holds ``bucket``, ``key``,
+        With ``changed_only`` (the default) the dict contains ``bucket``, ``key``,
         ``region`` and the keys whose value differs from the default.
         Passthrough keys are always included.
         """
@@ -250,11 +250,15 @@ def _coerce(name: str, value: Any, source: str) -> Any:
     if isinstance(default, bool):
         return _boolean(value, where)
     if isinstance(default, str):
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            raise ConfigError(f"{where} = {value!r} is invalid; use a string")
-        return str(value)
+        return _string(value, where)
     # the remaining fields are maps of strings
     return _string_map(value, where)
+
+
+def _string(value: Any, where: str) -> str:
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise ConfigError(f"{where} = {value!r} is invalid; use a string")
+    return str(value)
 
 
 def _string_map(value: Any, where: str) -> dict[str, str]:
@@ -267,6 +271,8 @@ def _string_map(value: Any, where: str) -> dict[str, str]:
         )
     result: dict[str, str] = {}
     for key, item in value.items():
+        if item is None:
+            continue  # HCL null leaves the entry unset
         if isinstance(item, bool):
             result[str(key)] = "true" if item else "false"
         elif isinstance(item, (str, int, float)):
