@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from botocore.credentials import Credentials
+from botocore.credentials import Credentials  # type: ignore[import-untyped]
 
 
 def has_client_credentials(

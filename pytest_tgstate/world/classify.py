@@ -15,10 +15,10 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
-import botocore.session
+import botocore.session  # type: ignore[import-untyped]
 
 from ..iam.operations import Operation
-from .http import HttpRequest
+from .http import HttpRequest, service_protocol
 from .sigv4 import SignedCredential
 
 _S3_VIRTUAL_HOST = re.compile(
@@ -130,7 +130,7 @@ def classify(request: HttpRequest, service: str, region: str) -> Operation:
     """Build the `Operation` for ``request``; raise `UnclassifiedRequest` if none fits."""
     if service == "s3":
         return _classify_s3(request, region)
-    protocol = _protocol(service)
+    protocol = service_protocol(service)
     if protocol in ("json", "rest-json") and request.header("x-amz-target"):
         name = request.header("x-amz-target").rsplit(".", 1)[-1]
         try:
@@ -139,24 +139,68 @@ def classify(request: HttpRequest, service: str, region: str) -> Operation:
             params = {}
         return Operation(service, name, region, params=params if isinstance(params, dict) else {},
                          headers=request.headers, body=request.body)
-    if protocol == "query":
+    if protocol in ("query", "ec2"):
         fields = dict(request.query_pairs)
         if request.body:
             fields.update(parse_qsl(request.body.decode("utf-8", "replace"), keep_blank_values=True))
-        name = fields.get("Action")
-        if not name:
+        action = fields.get("Action")
+        if not action:
             raise UnclassifiedRequest(f"{service} request has no Action field")
-        return Operation(service, name, region, params=fields, headers=request.headers, body=request.body)
+        return Operation(service, action, region, params=fields, headers=request.headers, body=request.body)
+    if protocol in ("rest-json", "rest-xml"):
+        return _classify_rest(request, service, region)
     raise UnclassifiedRequest(f"requests to {service} ({protocol} protocol) are not supported")
 
 
-@lru_cache(maxsize=64)
-def _protocol(service: str) -> str:
-    try:
-        model = _botocore_session().get_service_model(service)
-    except botocore.exceptions.UnknownServiceError:
-        return "unknown"
-    return str(model.metadata.get("protocol", "unknown"))
+@dataclass(frozen=True)
+class _RestBinding:
+    name: str
+    path: re.Pattern[str]
+    literals: tuple[tuple[str, str | None], ...]
+    #: Literal path characters; the longest literal path is the most specific.
+    literal_length: int
+
+
+@lru_cache(maxsize=32)
+def _rest_bindings(service: str) -> dict[str, list[_RestBinding]]:
+    """Return the HTTP bindings of a REST service's operations, by method."""
+    model = _botocore_session().get_service_model(service)
+    bindings: dict[str, list[_RestBinding]] = {}
+    for name in model.operation_names:
+        http = model.operation_model(name).http
+        path, _, query = http["requestUri"].partition("?")
+        pattern = ""
+        literal_length = 0
+        for piece in re.split(r"(\{[^}]+\})", path):
+            if piece.startswith("{"):
+                pattern += ".+" if piece.endswith("+}") else "[^/]+"
+            else:
+                pattern += re.escape(piece)
+                literal_length += len(piece)
+        literals = []
+        for part in query.split("&") if query else []:
+            key, sep, value = part.partition("=")
+            literals.append((key, value if sep else None))
+        binding = _RestBinding(name, re.compile(pattern), tuple(literals), literal_length)
+        bindings.setdefault(http["method"], []).append(binding)
+    for candidates in bindings.values():
+        candidates.sort(key=lambda binding: (-len(binding.literals), -binding.literal_length))
+    return bindings
+
+
+def _classify_rest(request: HttpRequest, service: str, region: str) -> Operation:
+    query = dict(request.query_pairs)
+    for binding in _rest_bindings(service).get(request.method, []):
+        if binding.path.fullmatch(request.raw_path) and all(
+            name in query and (value is None or query[name] == value)
+            for name, value in binding.literals
+        ):
+            return Operation(
+                service, binding.name, region, params=query, headers=request.headers, body=request.body
+            )
+    raise UnclassifiedRequest(
+        f"{service} request {request.method} {request.raw_path} matches no {service} operation"
+    )
 
 
 def split_s3_target(request: HttpRequest) -> tuple[str | None, str | None]:

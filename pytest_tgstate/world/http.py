@@ -6,8 +6,12 @@ import json
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlsplit
 from xml.sax.saxutils import escape
+
+import botocore.exceptions  # type: ignore[import-untyped]
+import botocore.session  # type: ignore[import-untyped]
 
 #: ``(status, headers, body)``, the shape moto's request handlers return.
 RawResponse = tuple[int, dict[str, str], bytes]
@@ -98,7 +102,7 @@ def s3_error(status: int, code: str, message: str, *, head: bool = False, **fiel
 
 
 def json_error(status: int, code: str, message: str) -> RawResponse:
-    """Build a JSON-protocol error (DynamoDB) the way AWS's front end sends it."""
+    """Build a JSON-protocol error (DynamoDB, SQS) the way AWS's front end sends it."""
     body = json.dumps({"__type": f"com.amazon.coral.service#{code}", "Message": message})
     headers = {
         "x-amzn-RequestId": _request_id(),
@@ -119,7 +123,8 @@ def query_error(service: str, status: int, code: str, message: str) -> RawRespon
     return status, {"x-amzn-RequestId": request_id, "Content-Type": "text/xml"}, body.encode()
 
 
-#: (status, code, message) per service for authentication failures.
+#: (status, code, message) per error format (`protocol_family`) for
+#: authentication failures.
 AUTH_ERRORS: Mapping[str, Mapping[str, tuple[int, str, str]]] = {
     "s3": {
         "unknown-key": (
@@ -137,7 +142,7 @@ AUTH_ERRORS: Mapping[str, Mapping[str, tuple[int, str, str]]] = {
         "bad-token": (400, "InvalidToken", "The provided token is malformed or otherwise invalid."),
         "missing": (403, "AccessDenied", "Access Denied"),
     },
-    "dynamodb": {
+    "json": {
         "unknown-key": (
             400,
             "UnrecognizedClientException",
@@ -194,11 +199,27 @@ AUTH_ERRORS: Mapping[str, Mapping[str, tuple[int, str, str]]] = {
 }
 
 
+@lru_cache(maxsize=1)
+def _botocore_session() -> botocore.session.Session:
+    return botocore.session.get_session()
+
+
+@lru_cache(maxsize=64)
+def service_protocol(service: str) -> str:
+    """Return the wire protocol of ``service`` in botocore's model, or "unknown"."""
+    try:
+        model = _botocore_session().get_service_model(service)
+    except botocore.exceptions.UnknownServiceError:
+        return "unknown"
+    return str(model.metadata.get("protocol", "unknown"))
+
+
 def protocol_family(service: str) -> str:
+    """Return the error format of ``service``: ``s3``, ``json`` or ``query``."""
     if service == "s3":
         return "s3"
-    if service == "dynamodb":
-        return "dynamodb"
+    if service_protocol(service) in ("json", "rest-json"):
+        return "json"
     return "query"
 
 
@@ -209,7 +230,7 @@ def error_response(
     family = protocol_family(service)
     if family == "s3":
         return s3_error(status, code, message, head=head)
-    if family == "dynamodb":
+    if family == "json":
         return json_error(status, code, message)
     return query_error(service, status, code, message)
 
@@ -224,6 +245,8 @@ def access_denied(service: str, message: str, *, head: bool = False) -> RawRespo
     family = protocol_family(service)
     if family == "s3":
         return s3_error(403, "AccessDenied", message, head=head)
-    if family == "dynamodb":
-        return json_error(400, "AccessDeniedException", message)
+    if family == "json":
+        # JSON services (DynamoDB, KMS) answer 400; REST JSON ones (Lambda) 403.
+        status = 403 if service_protocol(service) == "rest-json" else 400
+        return json_error(status, "AccessDeniedException", message)
     return query_error(service, 403, "AccessDenied", message)
