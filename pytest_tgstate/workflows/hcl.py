@@ -60,10 +60,9 @@ Includes
     to the unit directory and ``expose`` is accepted and ignored. Several
     include blocks merge in order, so a later include overrides an earlier one
     and the unit overrides them all. With ``merge_strategy = "shallow"`` (the
-    default) a remote_state in the unit replaces the included one. With
-    ``"deep"`` the unit's ``config`` keys override the included keys one by
-    one and nested maps merge the same way, although Terragrunt itself
-    replaces the whole remote_state. With ``"no_merge"`` the included
+    default) a remote_state in the unit replaces the included one, and so it
+    does with ``"deep"``, as in Terragrunt, whose deep merge replaces
+    remote_state as a whole. With ``"no_merge"`` the included
     remote_state is ignored. An included file may not include another file,
     because Terragrunt allows one level of include.
 """
@@ -155,7 +154,11 @@ def load_terragrunt_hcl(
     ):
         if include.merge_strategy == "no_merge":
             continue
-        if include.merge_strategy == "shallow" and merged is not None:
+        if merged is not None:
+            # Terragrunt replaces remote_state as a whole under both "shallow"
+            # and "deep": its TerragruntConfig.DeepMerge (config/include.go)
+            # cannot tell unset attributes from defaults, so it never merges
+            # the config keys of two remote_state blocks.
             continue
         parent_scope = replace(
             unit_scope,
@@ -166,7 +169,7 @@ def load_terragrunt_hcl(
         parent = _remote_state(included_body, _Evaluator(parent_scope))
         if parent is None:
             continue
-        merged = parent if merged is None else _deep_merge_states(parent, merged)
+        merged = parent
 
     if merged is None:
         searched = "" if not includes else " or the files it includes"
@@ -471,34 +474,6 @@ def _evaluate_config(raw: Any, evaluator: _Evaluator) -> HclValue:
         name = evaluator.evaluate_key(key, where)
         config[name] = evaluator.evaluate(value, f"{where}.{name}")
     return config
-
-
-def _deep_merge_states(parent: _RemoteState, child: _RemoteState) -> _RemoteState:
-    # NOTE: Terragrunt's TerragruntConfig.DeepMerge in config/include.go
-    # replaces remote_state as a whole even with merge_strategy = "deep",
-    # because its struct cannot tell unset attributes from defaults. Here the
-    # config keys merge one by one instead.
-    values = dict(parent.values)
-    for name, value in child.values.items():
-        previous = values.get(name)
-        if name == "config" and isinstance(previous, dict) and isinstance(value, dict):
-            values[name] = _deep_merge_maps(previous, value)
-        else:
-            values[name] = value
-    return _RemoteState(file=child.file, values=values)
-
-
-def _deep_merge_maps(
-    parent: dict[str, HclValue], child: dict[str, HclValue]
-) -> dict[str, HclValue]:
-    merged = dict(parent)
-    for key, value in child.items():
-        previous = merged.get(key)
-        if isinstance(previous, dict) and isinstance(value, dict):
-            merged[key] = _deep_merge_maps(previous, value)
-        else:
-            merged[key] = value
-    return merged
 
 
 def _terragrunt_file(

@@ -757,7 +757,7 @@ def test_shallow_merge_replaces(tmp_path: Path) -> None:
     assert unit.config.s3_bucket_tags == {}
 
 
-def test_deep_merge_combines(tmp_path: Path) -> None:
+def test_deep_merge_replaces_state(tmp_path: Path) -> None:
     write(tmp_path, "live/root.hcl", ROOT_STATE)
     include = INCLUDE_ROOT.replace("\n}", '\n  merge_strategy = "deep"\n}')
     config = 'bucket = "unit-bucket"\n s3_bucket_tags = { tier = "unit", app = "api" }'
@@ -765,23 +765,16 @@ def test_deep_merge_combines(tmp_path: Path) -> None:
         write(tmp_path, "live/app/terragrunt.hcl", include + state_with(config))
     )
     assert unit.config.bucket == "unit-bucket"
-    assert unit.config.dynamodb_table == "root-locks"
-    assert unit.config.key == "app/terraform.tfstate"
-    assert unit.config.s3_bucket_tags == {
-        "owner": "platform",
-        "tier": "unit",
-        "app": "api",
-    }
+    assert unit.config.dynamodb_table == ""
+    assert unit.config.s3_bucket_tags == {"tier": "unit", "app": "api"}
 
 
-def test_deep_merge_block_attributes(tmp_path: Path) -> None:
+def test_deep_merge_partial_block_rejected(tmp_path: Path) -> None:
     write(tmp_path, "live/root.hcl", ROOT_STATE)
     include = INCLUDE_ROOT.replace("\n}", '\n  merge_strategy = "deep"\n}')
     child = "remote_state {\n  disable_init = true\n}\n"
-    unit = load(write(tmp_path, "live/app/terragrunt.hcl", include + child))
-    assert unit.disable_init is True
-    assert unit.backend == "s3"
-    assert unit.config.bucket == "root-bucket"
+    with pytest.raises(ConfigError, match=r"live/app/terragrunt.hcl"):
+        load(write(tmp_path, "live/app/terragrunt.hcl", include + child))
 
 
 def test_no_merge_ignores_parent(tmp_path: Path) -> None:
@@ -821,8 +814,7 @@ def test_deep_includes_in_order(tmp_path: Path) -> None:
     text = text.replace('.hcl")\n}', '.hcl")\n  merge_strategy = "deep"\n}', 1)
     unit = load(write(tmp_path, "live/app/terragrunt.hcl", text))
     assert unit.config.bucket == "other-bucket"
-    assert unit.config.dynamodb_table == "root-locks"
-    assert unit.config.key == "app/terraform.tfstate"
+    assert unit.config.dynamodb_table == ""
 
 
 def test_label_selects_include(tmp_path: Path) -> None:
@@ -972,11 +964,10 @@ def test_parent_config_key_named(tmp_path: Path) -> None:
 def test_deep_merge_names_parent(tmp_path: Path) -> None:
     write(tmp_path, "live/root.hcl", state_with('bucket = "b"\n regoin = "x"'))
     include = INCLUDE_ROOT.replace("\n}", '\n  merge_strategy = "deep"\n}')
-    text = include + state_with('key = "k"')
     with pytest.raises(
         ConfigError, match=r"live/root.hcl: unknown remote_state config"
     ):
-        load(write(tmp_path, "live/app/terragrunt.hcl", text))
+        load(write(tmp_path, "live/app/terragrunt.hcl", include))
 
 
 def test_overridden_parent_not_evaluated(tmp_path: Path) -> None:
