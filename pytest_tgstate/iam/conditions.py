@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
 
-from .patterns import compile_glob, glob_match
+from .patterns import compile_glob, escape_wildcards, glob_match
 from .variables import PolicyVariableMissing, substitute_variables
 
 Context = Mapping[str, Sequence[str]]
@@ -117,6 +117,8 @@ def _binary_equals(policy: str, value: str) -> bool:
 class OperatorSpec:
     compare: Callable[[str, str], bool]
     negated: bool = False
+    #: Policy values are wildcard patterns, so substituted text is escaped.
+    wildcards: bool = False
 
 
 #: Every operator name IAM accepts, without the ``IfExists`` suffix.
@@ -125,8 +127,8 @@ OPERATORS: dict[str, OperatorSpec] = {
     "StringNotEquals": OperatorSpec(_string_equals, negated=True),
     "StringEqualsIgnoreCase": OperatorSpec(_string_equals_ignore_case),
     "StringNotEqualsIgnoreCase": OperatorSpec(_string_equals_ignore_case, negated=True),
-    "StringLike": OperatorSpec(_string_like),
-    "StringNotLike": OperatorSpec(_string_like, negated=True),
+    "StringLike": OperatorSpec(_string_like, wildcards=True),
+    "StringNotLike": OperatorSpec(_string_like, negated=True, wildcards=True),
     "NumericEquals": OperatorSpec(_numeric(lambda a, b: a == b)),
     "NumericNotEquals": OperatorSpec(_numeric(lambda a, b: a == b), negated=True),
     "NumericLessThan": OperatorSpec(_numeric(lambda a, b: a < b)),
@@ -143,10 +145,10 @@ OPERATORS: dict[str, OperatorSpec] = {
     "BinaryEquals": OperatorSpec(_binary_equals),
     "IpAddress": OperatorSpec(_ip_address),
     "NotIpAddress": OperatorSpec(_ip_address, negated=True),
-    "ArnEquals": OperatorSpec(_arn_like),
-    "ArnLike": OperatorSpec(_arn_like),
-    "ArnNotEquals": OperatorSpec(_arn_like, negated=True),
-    "ArnNotLike": OperatorSpec(_arn_like, negated=True),
+    "ArnEquals": OperatorSpec(_arn_like, wildcards=True),
+    "ArnLike": OperatorSpec(_arn_like, wildcards=True),
+    "ArnNotEquals": OperatorSpec(_arn_like, negated=True, wildcards=True),
+    "ArnNotLike": OperatorSpec(_arn_like, negated=True, wildcards=True),
 }
 
 SET_QUALIFIERS = ("ForAllValues", "ForAnyValue")
@@ -175,8 +177,12 @@ class Condition:
             absent = not present
             return any((value.lower() == "true") == absent for value in self.values)
 
-        policy_values = self._resolved_values(context) if use_variables else self.values
         spec = OPERATORS[self.base_operator]
+        policy_values = (
+            self._resolved_values(context, spec.wildcards)
+            if use_variables
+            else self.values
+        )
 
         if not present:
             if self.qualifier == "ForAllValues":
@@ -197,13 +203,14 @@ class Condition:
             return all(value_matches(value) for value in present)
         return any(value_matches(value) for value in present)
 
-    def _resolved_values(self, context: Context) -> tuple[str, ...]:
+    def _resolved_values(self, context: Context, wildcards: bool) -> tuple[str, ...]:
         if not any("${" in value for value in self.values):
             return self.values
+        escape = escape_wildcards if wildcards else None
         resolved = []
         for value in self.values:
             try:
-                resolved.append(substitute_variables(value, context, escape=None))
+                resolved.append(substitute_variables(value, context, escape=escape))
             except PolicyVariableMissing:
                 continue
         return tuple(resolved)
@@ -220,8 +227,8 @@ def parse_operator(name: str) -> tuple[str, bool, str | None]:
         qualifier, _, base = base.partition(":")
         if qualifier not in SET_QUALIFIERS:
             raise ValueError(
-                f"unknown set operator {qualifier!r} in {name!r}; "
-                "use ForAllValues or ForAnyValue"
+                f"Condition operator {name!r} has an unknown set qualifier "
+                f"{qualifier!r}; use ForAllValues or ForAnyValue"
             )
     if_exists = base.endswith("IfExists")
     if if_exists:
@@ -229,12 +236,13 @@ def parse_operator(name: str) -> tuple[str, bool, str | None]:
     if base == "Null":
         if if_exists or qualifier:
             raise ValueError(
-                f"condition operator {name!r} is invalid: Null takes no qualifier"
+                f"Condition operator {name!r} is invalid because Null takes "
+                "no IfExists suffix and no set qualifier"
             )
         return base, False, None
     if base not in OPERATORS:
         raise ValueError(
-            f"unknown condition operator {name!r}; valid operators include "
+            f"Condition operator {name!r} is unknown; valid operators include "
             "StringEquals, StringLike, ArnLike, Bool, NumericLessThan, "
             "DateGreaterThan, IpAddress and Null, each optionally with the "
             "IfExists suffix"

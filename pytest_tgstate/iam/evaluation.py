@@ -39,10 +39,11 @@ _ARTICLES = {_IDENTITY: "an", _RESOURCE: "a", _BOUNDARY: "a", _SESSION: "a"}
 class AuthorizationRequest:
     """One IAM action on one resource by one caller, with its condition context.
 
-    ``context`` maps lower-case condition keys to their values; the caller's
-    own keys (``aws:PrincipalArn``, ``aws:username`` and so on) are added by
-    `evaluate`. ``resource_account`` is the account owning the resource, or
-    None when it is the caller's own account.
+    ``context`` maps condition keys (in any case) to their values, and a
+    single string counts as one value. `evaluate` adds the caller's own keys
+    (``aws:PrincipalArn``, ``aws:username`` and so on). ``resource_account``
+    is the account owning the resource, or None when it is the caller's own
+    account.
     """
 
     caller: Caller
@@ -131,7 +132,10 @@ def evaluate(request: AuthorizationRequest, policies: PolicySet) -> Decision:
         return _decision(request, True, "no permission needed")
 
     context: dict[str, Sequence[str]] = dict(request.caller.context())
-    context.update(request.context)
+    for key, values in request.context.items():
+        # Condition keys are case-insensitive, and a bare string is one value
+        # rather than a sequence of one-character values.
+        context[key.lower()] = (values,) if isinstance(values, str) else values
     if request.resource_account and "aws:resourceaccount" not in context:
         context["aws:resourceaccount"] = (request.resource_account,)
 
@@ -146,8 +150,15 @@ def evaluate(request: AuthorizationRequest, policies: PolicySet) -> Decision:
         if deny is not None:
             return _decision(request, False, "explicit deny", deny)
 
-    if request.caller.kind == "root" and not request.cross_account:
-        return _decision(request, True, "allowed")
+    if request.caller.kind == "root" and policies.resource_kind == "role trust policy":
+        # STS rejects AssumeRole with root credentials regardless of policies.
+        return _decision(
+            request,
+            False,
+            "implicit deny",
+            kind=_RESOURCE,
+            message="Roles may not be assumed by root accounts",
+        )
 
     identity = _first_match(policies.identity, "Allow", _IDENTITY, request, context)
     resource = (
@@ -162,7 +173,11 @@ def evaluate(request: AuthorizationRequest, policies: PolicySet) -> Decision:
     session_ok = not policies.session or (
         _first_match(policies.session, "Allow", _SESSION, request, context) is not None
     )
-    identity_ok = identity is not None and boundary_ok and session_ok
+    # Root has every permission that identity-based policies could grant, so
+    # only a resource owner in another account can still refuse it.
+    identity_ok = request.caller.kind == "root" or (
+        identity is not None and boundary_ok and session_ok
+    )
 
     if policies.resource_kind == "role trust policy":
         return _decide_trust(
@@ -235,10 +250,10 @@ def _decision(
     match: _Match | None = None,
     *,
     kind: str | None = None,
+    message: str = "",
 ) -> Decision:
     policy_kind = match.kind if match else kind
-    message = ""
-    if not allowed:
+    if not allowed and not message:
         message = denial_message(
             request.caller.arn,
             request.action,

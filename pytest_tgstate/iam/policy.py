@@ -99,7 +99,14 @@ class Policy:
         return parse_policy_document(document, name=name, kind=kind)
 
     @classmethod
-    def from_file(cls, path: str | Path, *, kind: PolicyKind = "identity") -> Policy:
+    def from_file(
+        cls,
+        path: str | Path,
+        *,
+        name: str | None = None,
+        kind: PolicyKind = "identity",
+    ) -> Policy:
+        """Read a policy file; the policy is named after the path unless ``name``."""
         path = Path(path)
         try:
             text = path.read_text(encoding="utf-8")
@@ -111,7 +118,7 @@ class Policy:
             raise PolicyError(
                 f"policy file {str(path)!r} cannot be read: {error}"
             ) from None
-        return parse_policy_text(text, name=str(path), kind=kind)
+        return parse_policy_text(text, name=name or str(path), kind=kind)
 
 
 def load_policy(
@@ -122,21 +129,21 @@ def load_policy(
 ) -> Policy:
     """Parse a policy from a `Policy`, JSON text, a mapping or a file path.
 
-    A string that starts with ``{`` (after whitespace) is JSON text; any
-    other string is a file path.
+    A string that starts with ``{`` or ``[`` (after whitespace) is JSON
+    text, and any other string is a file path.
     """
     if isinstance(source, Policy):
         return source
     if isinstance(source, Mapping):
         return parse_policy_document(source, name=name or "policy", kind=kind)
     if isinstance(source, Path):
-        return Policy.from_file(source, kind=kind)
+        return Policy.from_file(source, name=name, kind=kind)
     if isinstance(source, str):
-        if source.lstrip().startswith("{"):
+        if source.lstrip().startswith(("{", "[")):
             return parse_policy_text(source, name=name or "policy", kind=kind)
-        return Policy.from_file(source, kind=kind)
+        return Policy.from_file(source, name=name, kind=kind)
     raise PolicyError(
-        f"cannot read a policy from a {type(source).__name__}; "
+        f"cannot read a policy from a value of type {type(source).__name__}; "
         "pass JSON text, a dict or a file path"
     )
 
@@ -191,15 +198,17 @@ def parse_policy_document(
         _parse_statement(raw, index, name, kind)
         for index, raw in enumerate(raw_statements)
     )
-    seen: set[str] = set()
+    first_with_sid: dict[str, Statement] = {}
     for statement in statements:
         if statement.sid is None:
             continue
-        if statement.sid in seen:
+        first = first_with_sid.setdefault(statement.sid, statement)
+        if first is not statement:
             raise PolicyError(
-                f"{name}: Sid {statement.sid!r} is used by two statements"
+                f"{name}: {_place(statement)}: Sid {statement.sid!r} is already "
+                f"used by statement {first.index + 1}; Sids must be unique "
+                "within a policy"
             )
-        seen.add(statement.sid)
     return Policy(
         statements=statements,
         version=version,
@@ -207,6 +216,13 @@ def parse_policy_document(
         kind=kind,
         document=dict(document),
     )
+
+
+def _place(statement: Statement) -> str:
+    """Return ``statement N`` or ``statement N (Sid "X")`` for error messages."""
+    if statement.sid is None:
+        return f"statement {statement.index + 1}"
+    return f'statement {statement.index + 1} (Sid "{statement.sid}")'
 
 
 def _parse_statement(raw: Any, index: int, name: str, kind: PolicyKind) -> Statement:
@@ -236,36 +252,45 @@ def _parse_statement(raw: Any, index: int, name: str, kind: PolicyKind) -> State
 
     actions = _string_list(raw, "Action", where)
     not_actions = _string_list(raw, "NotAction", where)
-    if (actions is None) == (not_actions is None):
-        raise PolicyError(f"{where}: give exactly one of Action and NotAction")
+    if actions is None and not_actions is None:
+        raise PolicyError(f"{where}: Action is missing; give Action or NotAction")
+    if actions is not None and not_actions is not None:
+        raise PolicyError(
+            f"{where}: Action and NotAction are both given; keep only one of them"
+        )
+    action_field = "Action" if actions is not None else "NotAction"
     for action in actions or not_actions or ():
         if action != "*" and not _ACTION.match(action):
             raise PolicyError(
-                f"{where}: action {action!r} is invalid; write SERVICE:ACTION, "
-                'for example "s3:GetObject", or "*"'
+                f"{where}: {action_field} value {action!r} is invalid; "
+                'write SERVICE:ACTION, for example "s3:GetObject", or "*"'
             )
 
     resources = _string_list(raw, "Resource", where)
     not_resources = _string_list(raw, "NotResource", where)
     if resources is not None and not_resources is not None:
         raise PolicyError(f"{where}: give at most one of Resource and NotResource")
+    resource_field = "Resource" if resources is not None else "NotResource"
     if kind == "trust":
         if resources is not None or not_resources is not None:
             raise PolicyError(
-                f"{where}: a role trust policy takes no Resource or NotResource"
+                f"{where}: {resource_field} {raw[resource_field]!r} is not allowed "
+                "in a role trust policy; remove it"
             )
     elif resources is None and not_resources is None:
         raise PolicyError(f'{where}: Resource is missing; name the ARNs or use "*"')
     for resource in resources or not_resources or ():
-        _check_resource(resource, where)
+        _check_resource(resource, resource_field, where)
 
     principal = _parse_principal(raw, "Principal", where)
     not_principal = _parse_principal(raw, "NotPrincipal", where)
     if kind in ("identity", "boundary", "session"):
         if principal is not None or not_principal is not None:
+            principal_field = "Principal" if principal is not None else "NotPrincipal"
             raise PolicyError(
-                f"{where}: an identity-based policy must not name a Principal; "
-                "remove it, or load the document as a resource policy"
+                f"{where}: {principal_field} {raw[principal_field]!r} is not allowed "
+                "in an identity-based policy; remove it, or load the document as a "
+                "resource policy"
             )
     elif principal is None and not_principal is None:
         raise PolicyError(
@@ -308,14 +333,14 @@ def _string_list(
     return tuple(value)
 
 
-def _check_resource(resource: str, where: str) -> None:
+def _check_resource(resource: str, field_name: str, where: str) -> None:
     if resource == "*":
         return
     try:
         parse_arn(resource)
     except ValueError:
         raise PolicyError(
-            f"{where}: resource {resource!r} is not a valid ARN; "
+            f"{where}: {field_name} value {resource!r} is not a valid ARN; "
             "write arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE, "
             'e.g. "arn:aws:s3:::my-bucket", or "*"'
         ) from None
