@@ -61,6 +61,10 @@ def _table(operation: Operation, resolver: Resolver, name: Any) -> str:
 def _table_rule(action: str) -> Rule:
     def rule(operation: Operation, resolver: Resolver) -> list[Requirement]:
         resource = _table(operation, resolver, operation.params.get("TableName"))
+        index = operation.params.get("IndexName")
+        if index:
+            # Query and Scan on a secondary index are authorised on the index.
+            resource = f"{resource}/index/{index}"
         return [Requirement(action, resource)]
 
     return rule

@@ -33,11 +33,12 @@ def derived_requirements(operation: Operation, resolver: Resolver) -> list[Requi
         else:
             resource = bucket_arn(operation.bucket, resolver.partition)
     elif operation.service == "dynamodb" and operation.params.get("TableName"):
-        resource = table_arn(
-            operation.region,
-            resolver.account,
-            str(operation.params["TableName"]),
-            resolver.partition,
+        name = str(operation.params["TableName"])
+        # DynamoDB accepts a table ARN wherever it takes a table name.
+        resource = (
+            name
+            if name.startswith("arn:")
+            else table_arn(operation.region, resolver.account, name, resolver.partition)
         )
     return [
         Requirement(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .model import Operation, Requirement, Resolver, Rule
+from .query_params import member_list, member_tags
 
 _USER_OPERATIONS = (
     "GetUser",
@@ -65,8 +66,15 @@ _ACCOUNT_OPERATIONS = (
 )
 
 
-def _policy_arn_context(operation: Operation) -> dict[str, tuple[str, ...]]:
+def _request_context(operation: Operation) -> dict[str, tuple[str, ...]]:
+    """Return the request's tag keys, iam:PolicyARN and iam:PermissionsBoundary."""
     context: dict[str, tuple[str, ...]] = {}
+    tags = member_tags(operation.params)
+    tag_keys = [key for key, _ in tags] or member_list(operation.params, "TagKeys")
+    if tag_keys:
+        context["aws:tagkeys"] = tuple(tag_keys)
+    for key, value in tags:
+        context[f"aws:requesttag/{key.lower()}"] = (value,)
     if "PolicyArn" in operation.params:
         context["iam:policyarn"] = (str(operation.params["PolicyArn"]),)
     if "PermissionsBoundary" in operation.params:
@@ -83,7 +91,7 @@ def _user_rule(action: str) -> Rule:
         resource = (
             resolver.user_arn(str(name)) if name else (resolver.caller_arn or "*")
         )
-        return [Requirement(action, resource, _policy_arn_context(operation))]
+        return [Requirement(action, resource, _request_context(operation))]
 
     return rule
 
@@ -91,7 +99,7 @@ def _user_rule(action: str) -> Rule:
 def _role_rule(action: str) -> Rule:
     def rule(operation: Operation, resolver: Resolver) -> list[Requirement]:
         resource = resolver.role_arn(str(operation.params.get("RoleName", "")))
-        return [Requirement(action, resource, _policy_arn_context(operation))]
+        return [Requirement(action, resource, _request_context(operation))]
 
     return rule
 
@@ -110,18 +118,14 @@ def _star(action: str) -> Rule:
     return rule
 
 
-def _has_tags(operation: Operation) -> bool:
-    return "Tags.member.1.Key" in operation.params
-
-
 def _create(kind: str, arn: Callable[[Resolver, str, str], str]) -> Rule:
     def rule(operation: Operation, resolver: Resolver) -> list[Requirement]:
         name = str(operation.params.get(f"{kind}Name", ""))
         path = str(operation.params.get("Path", "/"))
         resource = arn(resolver, name, path)
-        context = _policy_arn_context(operation)
+        context = _request_context(operation)
         requirements = [Requirement(f"iam:Create{kind}", resource, context)]
-        if _has_tags(operation):
+        if member_tags(operation.params):
             requirements.append(
                 Requirement(
                     f"iam:Tag{kind}",
@@ -131,6 +135,9 @@ def _create(kind: str, arn: Callable[[Resolver, str, str], str]) -> Rule:
                 )
             )
         if "PermissionsBoundary" in operation.params:
+            # NOTE: AWS documents iam:PermissionsBoundary as a condition key of
+            # CreateUser and CreateRole but does not say whether a boundary also
+            # needs iam:Put*PermissionsBoundary. This table requires it.
             requirements.append(
                 Requirement(
                     f"iam:Put{kind}PermissionsBoundary",

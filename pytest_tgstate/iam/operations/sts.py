@@ -3,18 +3,7 @@
 from __future__ import annotations
 
 from .model import Operation, Requirement, Resolver, Rule
-
-
-def _session_tags(operation: Operation) -> list[tuple[str, str]]:
-    # Query-protocol lists arrive as Tags.member.N.Key / Tags.member.N.Value.
-    tags = []
-    index = 1
-    while f"Tags.member.{index}.Key" in operation.params:
-        key = str(operation.params[f"Tags.member.{index}.Key"])
-        value = str(operation.params.get(f"Tags.member.{index}.Value", ""))
-        tags.append((key, value))
-        index += 1
-    return tags
+from .query_params import member_list, member_tags
 
 
 def _assume_role_context(operation: Operation) -> dict[str, tuple[str, ...]]:
@@ -28,7 +17,10 @@ def _assume_role_context(operation: Operation) -> dict[str, tuple[str, ...]]:
         context["sts:sourceidentity"] = (str(params["SourceIdentity"]),)
     if "DurationSeconds" in params:
         context["sts:durationseconds"] = (str(params["DurationSeconds"]),)
-    tags = _session_tags(operation)
+    transitive = member_list(params, "TransitiveTagKeys")
+    if transitive:
+        context["sts:transitivetagkeys"] = tuple(transitive)
+    tags = member_tags(operation.params)
     if tags:
         context["aws:tagkeys"] = tuple(key for key, _ in tags)
         for key, value in tags:
@@ -40,7 +32,7 @@ def _assume_role(operation: Operation, resolver: Resolver) -> list[Requirement]:
     role = str(operation.params.get("RoleArn", ""))
     context = _assume_role_context(operation)
     requirements = [Requirement("sts:AssumeRole", role, context)]
-    if _session_tags(operation):
+    if member_tags(operation.params):
         requirements.append(
             Requirement(
                 "sts:TagSession", role, context, reason="AssumeRole passes session tags"
