@@ -13,11 +13,26 @@ from .. import TERRAGRUNT_MODEL_VERSION, __version__
 from ..iam.evaluation import AuthorizationRequest, PolicySet, evaluate
 from ..iam.policy import PolicyError, load_policy
 from ..iam.principal import Caller
-from ..workflows.config import LOCK_MODES, ConfigError, RemoteStateConfig, parse_set_option
-from ..workflows.scenario import WORKFLOW_CHOICES, Scenario, run_scenario, with_lock_mode
+from ..workflows.config import (
+    LOCK_MODES,
+    ConfigError,
+    RemoteStateConfig,
+    parse_set_option,
+)
+from ..workflows.scenario import (
+    WORKFLOW_CHOICES,
+    Scenario,
+    run_scenario,
+    with_lock_mode,
+)
 from ..workflows.terragrunt import TERRAGRUNT_BEHAVIOURS
 from ..world.presets import BUCKET_STATES, TABLE_STATES
-from ..world.templates import TEMPLATE_NAMES, TemplateValues, render_template_text, template_text
+from ..world.templates import (
+    TEMPLATE_NAMES,
+    TemplateValues,
+    render_template_text,
+    template_text,
+)
 from ..world.world import DEFAULT_ACCOUNT, World
 from .matrix import matrix_scenarios
 from .render import render_matrix, render_result
@@ -35,65 +50,161 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tgstate",
         description=(
-            "Check whether an IAM policy lets Terragrunt's S3 remote-state bootstrap and "
+            "Check whether an IAM policy lets Terragrunt's S3 remote-state "
+            "bootstrap and "
             "the Terraform S3 backend work, offline on moto."
         ),
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {__version__}"
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     check = commands.add_parser("check", help="run the workflows once under one policy")
     _add_scenario_options(check)
-    check.add_argument("--policy", default="full", metavar="NAME|PATH",
-                       help=f"a documented policy ({', '.join(TEMPLATE_NAMES)}) or a JSON policy file (default: full)")
-    check.add_argument("--bucket-state", choices=BUCKET_STATES, default="missing",
-                       help="starting state of the state bucket (default: missing)")
-    check.add_argument("--table-state", choices=TABLE_STATES, default="missing",
-                       help="starting state of the lock table (default: missing)")
-    check.add_argument("--workflow", choices=WORKFLOW_CHOICES, default="all",
-                       help="bootstrap (Terragrunt), terraform (init and apply) or all (default: all)")
-    check.add_argument("--terragrunt", choices=TERRAGRUNT_BEHAVIOURS, default="current",
-                       help=f"Terragrunt behaviour: current ({TERRAGRUNT_MODEL_VERSION}) or legacy (before 0.85)")
+    check.add_argument(
+        "--policy",
+        default="full",
+        metavar="NAME|PATH",
+        help=f"a documented policy ({', '.join(TEMPLATE_NAMES)}) "
+        "or a JSON policy file (default: full)",
+    )
+    check.add_argument(
+        "--bucket-state",
+        choices=BUCKET_STATES,
+        default="missing",
+        help="starting state of the state bucket (default: missing)",
+    )
+    check.add_argument(
+        "--table-state",
+        choices=TABLE_STATES,
+        default="missing",
+        help="starting state of the lock table (default: missing)",
+    )
+    check.add_argument(
+        "--workflow",
+        choices=WORKFLOW_CHOICES,
+        default="all",
+        help="bootstrap (Terragrunt), terraform (init and apply) or all (default: all)",
+    )
+    check.add_argument(
+        "--terragrunt",
+        choices=TERRAGRUNT_BEHAVIOURS,
+        default="current",
+        help=f"Terragrunt behaviour: current ({TERRAGRUNT_MODEL_VERSION}) "
+        "or legacy (before 0.85)",
+    )
 
-    matrix = commands.add_parser("matrix", help="run every documented policy against every scenario")
+    matrix = commands.add_parser(
+        "matrix", help="run every documented policy against every scenario"
+    )
     _add_scenario_options(matrix, lock=False)
 
-    explain = commands.add_parser("explain", help="evaluate one request and explain the decision")
-    explain.add_argument("--policy", action="append", default=[], metavar="NAME|PATH",
-                         help="an identity-based policy of the caller; repeatable")
+    explain = commands.add_parser(
+        "explain", help="evaluate one request and explain the decision"
+    )
+    explain.add_argument(
+        "--policy",
+        action="append",
+        default=[],
+        metavar="NAME|PATH",
+        help="an identity-based policy of the caller; repeatable",
+    )
     explain.add_argument("--boundary", metavar="PATH", help="a permissions boundary")
-    explain.add_argument("--session-policy", action="append", default=[], metavar="PATH",
-                         help="a session policy; repeatable")
-    explain.add_argument("--resource-policy", metavar="PATH", help="a bucket policy or other resource-based policy")
-    explain.add_argument("--trust-policy", metavar="PATH", help="a role trust policy (for sts:AssumeRole)")
-    explain.add_argument("--action", required=True, help="the IAM action, e.g. s3:GetObject")
+    explain.add_argument(
+        "--session-policy",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="a session policy; repeatable",
+    )
+    explain.add_argument(
+        "--resource-policy",
+        metavar="PATH",
+        help="a bucket policy or other resource-based policy",
+    )
+    explain.add_argument(
+        "--trust-policy",
+        metavar="PATH",
+        help="a role trust policy (for sts:AssumeRole)",
+    )
+    explain.add_argument(
+        "--action", required=True, help="the IAM action, e.g. s3:GetObject"
+    )
     explain.add_argument("--resource", required=True, help="the resource ARN, or *")
-    explain.add_argument("--principal", default=f"arn:aws:iam::{DEFAULT_ACCOUNT}:user/terragrunt",
-                         help="the caller: a user ARN, assumed-role session ARN or 'anonymous'")
-    explain.add_argument("--resource-account", metavar="ACCOUNT",
-                         help="the account owning the resource, when it is not the caller's")
-    explain.add_argument("--context", action="append", default=[], metavar="KEY=VALUE",
-                         help="a condition key and value, e.g. aws:SecureTransport=false; repeatable")
+    explain.add_argument(
+        "--principal",
+        default=f"arn:aws:iam::{DEFAULT_ACCOUNT}:user/terragrunt",
+        help="the caller: a user ARN, assumed-role session ARN or 'anonymous'",
+    )
+    explain.add_argument(
+        "--resource-account",
+        metavar="ACCOUNT",
+        help="the account owning the resource, when it is not the caller's",
+    )
+    explain.add_argument(
+        "--context",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a condition key and value, e.g. aws:SecureTransport=false; repeatable",
+    )
     explain.add_argument("--format", choices=("text", "json"), default="text")
 
-    policy = commands.add_parser("policy", help="print a documented policy rendered with real names")
+    policy = commands.add_parser(
+        "policy", help="print a documented policy rendered with real names"
+    )
     policy.add_argument("name", choices=TEMPLATE_NAMES)
-    policy.add_argument("--verbatim", action="store_true", help="print the policy as the docs page shows it")
-    policy.add_argument("--config", type=Path, metavar="PATH", help="take the names from a terragrunt.hcl")
-    policy.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                        help="a remote_state config key (bucket, key, dynamodb_table); repeatable")
-    policy.add_argument("--account", default=DEFAULT_ACCOUNT, help=f"account id (default {DEFAULT_ACCOUNT})")
+    policy.add_argument(
+        "--verbatim",
+        action="store_true",
+        help="print the policy as the docs page shows it",
+    )
+    policy.add_argument(
+        "--config",
+        type=Path,
+        metavar="PATH",
+        help="take the names from a terragrunt.hcl",
+    )
+    policy.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a remote_state config key (bucket, key, dynamodb_table); repeatable",
+    )
+    policy.add_argument(
+        "--account",
+        default=DEFAULT_ACCOUNT,
+        help=f"account id (default {DEFAULT_ACCOUNT})",
+    )
     return parser
 
 
-def _add_scenario_options(parser: argparse.ArgumentParser, *, lock: bool = True) -> None:
-    parser.add_argument("--config", type=Path, metavar="PATH", help="read remote_state from a terragrunt.hcl")
-    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                        help="set a remote_state config key, e.g. disable_bucket_update=true; repeatable")
+def _add_scenario_options(
+    parser: argparse.ArgumentParser, *, lock: bool = True
+) -> None:
+    parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="PATH",
+        help="read remote_state from a terragrunt.hcl",
+    )
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="set a remote_state config key, e.g. disable_bucket_update=true; "
+        "repeatable",
+    )
     if lock:
-        parser.add_argument("--lock", choices=LOCK_MODES,
-                            help="state locking: dynamodb, lockfile, both or none "
-                            "(default: from --config, else dynamodb)")
+        parser.add_argument(
+            "--lock",
+            choices=LOCK_MODES,
+            help="state locking: dynamodb, lockfile, both or none "
+            "(default: from --config, else dynamodb)",
+        )
     parser.add_argument("--format", choices=("text", "json"), default="text")
 
 
@@ -101,7 +212,9 @@ def _load_config(arguments: argparse.Namespace) -> RemoteStateConfig:
     if arguments.config is not None:
         from ..workflows.hcl import load_terragrunt_hcl
 
-        config = load_terragrunt_hcl(arguments.config, account_id=DEFAULT_ACCOUNT).config
+        config = load_terragrunt_hcl(
+            arguments.config, account_id=DEFAULT_ACCOUNT
+        ).config
     else:
         config = RemoteStateConfig(encrypt=True)
     changes = dict(parse_set_option(item) for item in arguments.set)
@@ -152,7 +265,10 @@ def _caller(text: str) -> Caller:
         return Caller.anonymous()
     parts = text.split(":", 5)
     if len(parts) != 6 or parts[0] != "arn":
-        raise UsageError(f"--principal {text!r} is invalid; give a user or assumed-role ARN, or 'anonymous'")
+        raise UsageError(
+            f"--principal {text!r} is invalid; "
+            "give a user or assumed-role ARN, or 'anonymous'"
+        )
     account, resource = parts[4], parts[5]
     if parts[2] == "iam" and resource.startswith("user/"):
         path, _, name = resource[len("user") :].rpartition("/")
@@ -163,12 +279,20 @@ def _caller(text: str) -> Caller:
             return Caller.session(account, pieces[1], pieces[2])
     if parts[2] == "iam" and resource == "root":
         return Caller.root(account)
-    raise UsageError(f"--principal {text!r} is invalid; give a user or assumed-role ARN, or 'anonymous'")
+    raise UsageError(
+        f"--principal {text!r} is invalid; "
+        "give a user or assumed-role ARN, or 'anonymous'"
+    )
 
 
 def _explain_policy(source: str, kind: Any) -> Any:
     if source in TEMPLATE_NAMES:
-        values = TemplateValues(DEFAULT_ACCOUNT, "terragrunt-state", "terragrunt-locks", "env/app/terraform.tfstate")
+        values = TemplateValues(
+            DEFAULT_ACCOUNT,
+            "terragrunt-state",
+            "terragrunt-locks",
+            "env/app/terraform.tfstate",
+        )
         return load_policy(render_template_text(source, values), name=source, kind=kind)
     return load_policy(Path(source), kind=kind)
 
@@ -178,7 +302,10 @@ def _explain(arguments: argparse.Namespace) -> int:
     for item in arguments.context:
         key, sep, value = item.partition("=")
         if not sep or not key:
-            raise UsageError(f"--context {item!r} is invalid; write KEY=VALUE, e.g. aws:SecureTransport=false")
+            raise UsageError(
+                f"--context {item!r} is invalid; "
+                "write KEY=VALUE, e.g. aws:SecureTransport=false"
+            )
         context.setdefault(key.lower(), ())
         context[key.lower()] += (value,)
     resource_kind = "resource-based policy"
@@ -189,9 +316,16 @@ def _explain(arguments: argparse.Namespace) -> int:
     elif arguments.resource_policy:
         resource_policy = load_policy(Path(arguments.resource_policy), kind="resource")
     policies = PolicySet(
-        identity=tuple(_explain_policy(source, "identity") for source in arguments.policy),
-        boundary=load_policy(Path(arguments.boundary), kind="boundary") if arguments.boundary else None,
-        session=tuple(load_policy(Path(source), kind="session") for source in arguments.session_policy),
+        identity=tuple(
+            _explain_policy(source, "identity") for source in arguments.policy
+        ),
+        boundary=load_policy(Path(arguments.boundary), kind="boundary")
+        if arguments.boundary
+        else None,
+        session=tuple(
+            load_policy(Path(source), kind="session")
+            for source in arguments.session_policy
+        ),
         resource=resource_policy,
         resource_kind=resource_kind,  # type: ignore[arg-type]
     )
@@ -204,17 +338,22 @@ def _explain(arguments: argparse.Namespace) -> int:
     )
     decision = evaluate(request, policies)
     if arguments.format == "json":
-        print(json.dumps({
-            "allowed": decision.allowed,
-            "action": decision.action,
-            "resource": decision.resource,
-            "principal": decision.principal,
-            "reason": decision.reason,
-            "policy_kind": decision.policy_kind,
-            "policy": decision.policy_name,
-            "statement": decision.statement,
-            "message": decision.message,
-        }, indent=2))
+        print(
+            json.dumps(
+                {
+                    "allowed": decision.allowed,
+                    "action": decision.action,
+                    "resource": decision.resource,
+                    "principal": decision.principal,
+                    "reason": decision.reason,
+                    "policy_kind": decision.policy_kind,
+                    "policy": decision.policy_name,
+                    "statement": decision.statement,
+                    "message": decision.message,
+                },
+                indent=2,
+            )
+        )
     else:
         print(decision.explain())
     return EXIT_OK if decision.allowed else EXIT_FAILED
@@ -225,8 +364,15 @@ def _policy(arguments: argparse.Namespace) -> int:
         print(template_text(arguments.name), end="")
         return EXIT_OK
     config = _load_config(arguments)
-    values = TemplateValues(arguments.account, config.bucket, config.dynamodb_table or "terragrunt-locks", config.key)
-    print(json.dumps(json.loads(render_template_text(arguments.name, values)), indent=4))
+    values = TemplateValues(
+        arguments.account,
+        config.bucket,
+        config.dynamodb_table or "terragrunt-locks",
+        config.key,
+    )
+    print(
+        json.dumps(json.loads(render_template_text(arguments.name, values)), indent=4)
+    )
     return EXIT_OK
 
 

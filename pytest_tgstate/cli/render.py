@@ -6,16 +6,23 @@ from ..iam.evaluation import Decision
 from ..workflows.scenario import ScenarioResult
 from ..workflows.steps import Step
 
-_OUTCOME_MARK = {"ok": "ok", "tolerated": "ignored", "denied": "DENIED", "failed": "FAILED"}
+_OUTCOME_MARK = {
+    "ok": "ok",
+    "tolerated": "ignored",
+    "denied": "DENIED",
+    "failed": "FAILED",
+}
 
 
 def render_result(result: ScenarioResult) -> str:
     """Render one scenario's steps, outcome and missing permissions as text."""
     scenario = result.scenario
     config = scenario.config
+    table_state = scenario.table_state if config.dynamodb_table else "unused"
     lines = [
-        f"policy {scenario.policy_label} | bucket {config.bucket} ({scenario.bucket_state}) | "
-        f"table {config.dynamodb_table or '-'} ({scenario.table_state if config.dynamodb_table else 'unused'}) | "
+        f"policy {scenario.policy_label} | "
+        f"bucket {config.bucket} ({scenario.bucket_state}) | "
+        f"table {config.dynamodb_table or '-'} ({table_state}) | "
         f"lock {config.lock_mode} | Terragrunt {scenario.terragrunt}",
         f"principal {result.principal_arn}",
     ]
@@ -29,10 +36,14 @@ def render_result(result: ScenarioResult) -> str:
     if result.failed is not None:
         step = result.failed.failed_step
         if step is not None:
-            lines.append(f"  stopped at: {step.workflow}: {step.name} ({step.operation})")
+            lines.append(
+                f"  stopped at: {step.workflow}: {step.name} ({step.operation})"
+            )
         denial = result.denial
         if denial is not None:
-            lines.append(f"  denied: {denial.action} on {denial.resource} ({denial.reason})")
+            lines.append(
+                f"  denied: {denial.action} on {denial.resource} ({denial.reason})"
+            )
             lines.append(f"  {denial.message}")
         elif result.failed.error:
             lines.append(f"  error: {result.failed.error}")
@@ -40,7 +51,11 @@ def render_result(result: ScenarioResult) -> str:
         lines.append(f"warning: {warning}")
     if result.missing:
         lines.append("")
-        verdict = {True: "adding them makes the run pass", False: "adding them alone is not enough", None: ""}
+        verdict = {
+            True: "adding them makes the run pass",
+            False: "adding them alone is not enough",
+            None: "",
+        }
         lines.append(f"missing permissions ({verdict[result.missing_verified]}):")
         for item in result.missing:
             flags = []
@@ -91,13 +106,25 @@ def render_matrix(results: list[ScenarioResult]) -> str:
                 result.scenario.policy_label,
                 result.outcome,
                 f"{step.workflow}: {step.name}" if step else "-",
-                denial.action if denial else ("-" if result.outcome == "succeeded" else (step.error_code or "-") if step else "-"),
+                denial.action
+                if denial
+                else (
+                    "-"
+                    if result.outcome == "succeeded"
+                    else (step.error_code or "-")
+                    if step
+                    else "-"
+                ),
             )
         )
     widths = [max(len(row[index]) for row in rows) for index in range(len(header))]
     lines = []
     for number, row in enumerate(rows):
-        lines.append("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+        lines.append(
+            "  ".join(
+                cell.ljust(width) for cell, width in zip(row, widths, strict=True)
+            ).rstrip()
+        )
         if number == 0:
             lines.append("  ".join("-" * width for width in widths))
     return "\n".join(lines)

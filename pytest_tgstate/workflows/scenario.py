@@ -36,7 +36,11 @@ class Scenario:
     policy: str | Path | Mapping[str, Any] = "full"
     bucket_state: str = "missing"
     table_state: str = "missing"
-    config: RemoteStateConfig = field(default_factory=lambda: RemoteStateConfig(encrypt=True, dynamodb_table=DEFAULT_TABLE))
+    config: RemoteStateConfig = field(
+        default_factory=lambda: RemoteStateConfig(
+            encrypt=True, dynamodb_table=DEFAULT_TABLE
+        )
+    )
     workflow: WorkflowChoice = "all"
     terragrunt: TerragruntBehaviour = "current"
     name: str = ""
@@ -44,13 +48,25 @@ class Scenario:
 
     def __post_init__(self) -> None:
         if self.bucket_state not in BUCKET_STATES:
-            raise ConfigError(f"bucket state {self.bucket_state!r} is invalid; use one of {', '.join(BUCKET_STATES)}")
+            raise ConfigError(
+                f"bucket state {self.bucket_state!r} is invalid; "
+                f"use one of {', '.join(BUCKET_STATES)}"
+            )
         if self.table_state not in TABLE_STATES:
-            raise ConfigError(f"table state {self.table_state!r} is invalid; use one of {', '.join(TABLE_STATES)}")
+            raise ConfigError(
+                f"table state {self.table_state!r} is invalid; "
+                f"use one of {', '.join(TABLE_STATES)}"
+            )
         if self.workflow not in WORKFLOW_CHOICES:
-            raise ConfigError(f"workflow {self.workflow!r} is invalid; use one of {', '.join(WORKFLOW_CHOICES)}")
+            raise ConfigError(
+                f"workflow {self.workflow!r} is invalid; "
+                f"use one of {', '.join(WORKFLOW_CHOICES)}"
+            )
         if self.terragrunt not in TERRAGRUNT_BEHAVIOURS:
-            raise ConfigError(f"Terragrunt behaviour {self.terragrunt!r} is invalid; use current or legacy")
+            raise ConfigError(
+                f"Terragrunt behaviour {self.terragrunt!r} is invalid; "
+                "use current or legacy"
+            )
 
     @property
     def policy_label(self) -> str:
@@ -65,11 +81,18 @@ class Scenario:
     def resolve_policy(self) -> Policy:
         """Load the scenario's policy: a documented name, a file path or a dict."""
         if isinstance(self.policy, str) and self.policy in TEMPLATE_NAMES:
-            values = TemplateValues(self.account, self.config.bucket, self.table_name, self.config.key)
+            values = TemplateValues(
+                self.account, self.config.bucket, self.table_name, self.config.key
+            )
             return render_template(self.policy, values)
-        if isinstance(self.policy, str) and not Path(self.policy).suffix and not Path(self.policy).exists():
+        if (
+            isinstance(self.policy, str)
+            and not Path(self.policy).suffix
+            and not Path(self.policy).exists()
+        ):
             raise PolicyError(
-                f"unknown policy name {self.policy!r}; use one of {', '.join(TEMPLATE_NAMES)} or a JSON file path"
+                f"unknown policy name {self.policy!r}; "
+                f"use one of {', '.join(TEMPLATE_NAMES)} or a JSON file path"
             )
         return load_policy(self.policy, name=self.policy_label)
 
@@ -77,7 +100,9 @@ class Scenario:
 def with_lock_mode(config: RemoteStateConfig, lock: LockMode) -> RemoteStateConfig:
     """Return ``config`` locking with ``lock``, naming the default table when needed."""
     if lock not in LOCK_MODES:
-        raise ConfigError(f"lock mode {lock!r} is invalid; use one of {', '.join(LOCK_MODES)}")
+        raise ConfigError(
+            f"lock mode {lock!r} is invalid; use one of {', '.join(LOCK_MODES)}"
+        )
     table = config.dynamodb_table or DEFAULT_TABLE
     if lock == "dynamodb":
         return replace(config, dynamodb_table=table, use_lockfile=False)
@@ -149,7 +174,11 @@ class ScenarioResult:
             "config": self.scenario.config.to_dict(),
             "outcome": self.outcome,
             "failed_step": (
-                {"workflow": failed_step.workflow, "name": failed_step.name, "operation": failed_step.operation}
+                {
+                    "workflow": failed_step.workflow,
+                    "name": failed_step.name,
+                    "operation": failed_step.operation,
+                }
                 if failed_step
                 else None
             ),
@@ -190,12 +219,18 @@ def run_scenario(
     policy = scenario.resolve_policy()
     if world is None:
         with World(account=scenario.account, region=scenario.config.region) as fresh:
-            return _run_with_missing(scenario, policy, fresh, find_missing, verify_missing)
+            return _run_with_missing(
+                scenario, policy, fresh, find_missing, verify_missing
+            )
     return _run_with_missing(scenario, policy, world, find_missing, verify_missing)
 
 
 def _run_with_missing(
-    scenario: Scenario, policy: Policy, world: World, find_missing: bool, verify_missing: bool
+    scenario: Scenario,
+    policy: Policy,
+    world: World,
+    find_missing: bool,
+    verify_missing: bool,
 ) -> ScenarioResult:
     runs, principal_arn = _run_once(scenario, policy, world, extra=None)
     outcome, failed = _summarise(runs)
@@ -206,7 +241,11 @@ def _run_with_missing(
         with world.mode("audit"):
             audit_runs, _ = _run_once(scenario, policy, world, extra=None)
         missing = _missing_from_journal(world, audit_runs)
-        fixable = [item for item in missing if not item.explicit_deny and item.policy_kind != "resource-based policy"]
+        fixable = [
+            item
+            for item in missing
+            if not item.explicit_deny and item.policy_kind != "resource-based policy"
+        ]
         if not verify_missing:
             verified = None
         elif fixable and len(fixable) == len(missing):
@@ -216,7 +255,9 @@ def _run_with_missing(
         else:
             verified = False
         world.reset()
-    return ScenarioResult(scenario, runs, outcome, failed, missing, verified, principal_arn)
+    return ScenarioResult(
+        scenario, runs, outcome, failed, missing, verified, principal_arn
+    )
 
 
 def _summarise(runs: list[WorkflowResult]) -> tuple[RunOutcome, WorkflowResult | None]:
@@ -230,14 +271,19 @@ def _grant(missing: list[MissingPermission]) -> dict[str, Any]:
     return {
         "Version": "2012-10-17",
         "Statement": [
-            {"Effect": "Allow", "Action": item.action, "Resource": item.resource} for item in missing
+            {"Effect": "Allow", "Action": item.action, "Resource": item.resource}
+            for item in missing
         ],
     }
 
 
-def _missing_from_journal(world: World, runs: list[WorkflowResult]) -> list[MissingPermission]:
+def _missing_from_journal(
+    world: World, runs: list[WorkflowResult]
+) -> list[MissingPermission]:
     tolerant = {
-        f"{step.workflow}: {step.name}": step.denial_tolerated for run in runs for step in run.steps
+        f"{step.workflow}: {step.name}": step.denial_tolerated
+        for run in runs
+        for step in run.steps
     }
     found: dict[tuple[str, str], MissingPermission] = {}
     for entry in world.journal:
@@ -267,7 +313,9 @@ def _run_once(
     region = config.region
     world.set_bucket_state(config.bucket, scenario.bucket_state, region=region)
     if config.dynamodb_table:
-        world.set_table_state(config.dynamodb_table, scenario.table_state, region=region)
+        world.set_table_state(
+            config.dynamodb_table, scenario.table_state, region=region
+        )
     policies: dict[str, Any] = {}
     role_arn = config.role_to_assume
     if role_arn:
@@ -292,7 +340,9 @@ def _run_once(
         )
         policies["assume-backend-role"] = {
             "Version": "2012-10-17",
-            "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": role_arn}],
+            "Statement": [
+                {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": role_arn}
+            ],
         }
     else:
         policies["policy-under-test"] = policy

@@ -42,7 +42,9 @@ class Step:
 
     @property
     def first_denial(self) -> Decision | None:
-        return next((decision for decision in self.decisions if not decision.allowed), None)
+        return next(
+            (decision for decision in self.decisions if not decision.allowed), None
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -140,7 +142,8 @@ class StepRecorder:
         means "missing"); codes in ``tolerate`` (or for which it returns True)
         are failures the tool ignores. Any other error raises `WorkflowFailed`.
         """
-        operation = f"{client.meta.service_model.service_name}:{client.meta.method_to_api_mapping[method]}"
+        service = client.meta.service_model.service_name
+        operation = f"{service}:{client.meta.method_to_api_mapping[method]}"
         mark = self.world.journal.mark()
         response: dict[str, Any] | None = None
         error: ClientError | None = None
@@ -155,14 +158,18 @@ class StepRecorder:
         code = None
         message = None
         if error is not None:
-            status = int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0))
+            status = int(
+                error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+            )
             code = str(error.response.get("Error", {}).get("Code", ""))
             message = str(error)
         denied = any(not decision.allowed for decision in decisions)
 
         if error is None or code in expect:
             outcome: StepOutcome = "ok"
-        elif (callable(tolerate) and tolerate(error)) or (not callable(tolerate) and code in tolerate):
+        elif (callable(tolerate) and tolerate(error)) or (
+            not callable(tolerate) and code in tolerate
+        ):
             outcome = "tolerated"
         else:
             outcome = "denied" if denied else "failed"
@@ -184,7 +191,9 @@ class StepRecorder:
         return CallResult(response, error, step)
 
     def fail(self, message: str, step: Step | None = None) -> None:
-        raise WorkflowFailed(step or (self.result.steps[-1] if self.result.steps else None), message)
+        raise WorkflowFailed(
+            step or (self.result.steps[-1] if self.result.steps else None), message
+        )
 
     def warn(self, message: str) -> None:
         self.result.warnings.append(message)
@@ -197,7 +206,9 @@ _DENIALS = tuple(
 
 
 def _tolerates_denial(
-    world: World, tolerate: Collection[str] | Callable[[ClientError], bool], expect: Collection[str]
+    world: World,
+    tolerate: Collection[str] | Callable[[ClientError], bool],
+    expect: Collection[str],
 ) -> bool:
     """Return whether the tool carries on when this call is denied."""
     for denial in _DENIALS:
@@ -211,8 +222,10 @@ def _tolerates_denial(
     return False
 
 
-def run_workflow(world: World, workflow: str, body: Callable[[StepRecorder], None]) -> WorkflowResult:
-    """Run a workflow model and turn its end, normal or `WorkflowFailed`, into a result."""
+def run_workflow(
+    world: World, workflow: str, body: Callable[[StepRecorder], None]
+) -> WorkflowResult:
+    """Run a workflow model and turn how it ended into a `WorkflowResult`."""
     result = WorkflowResult(workflow)
     recorder = StepRecorder(world, workflow, result)
     try:

@@ -34,13 +34,24 @@ def run_terraform(
 ) -> WorkflowResult:
     """Run the backend calls of ``terraform <command>`` as ``principal``."""
     if command not in TERRAFORM_COMMANDS:
-        raise ValueError(f"unknown Terraform command {command!r}; use init, plan or apply")
+        raise ValueError(
+            f"unknown Terraform command {command!r}; use init, plan or apply"
+        )
     backend = _Backend(world, principal, config, f"terraform {command}", who)
-    return run_workflow(world, backend.workflow, lambda recorder: backend.run(command, recorder))
+    return run_workflow(
+        world, backend.workflow, lambda recorder: backend.run(command, recorder)
+    )
 
 
 class _Backend:
-    def __init__(self, world: Any, principal: Any, config: RemoteStateConfig, workflow: str, who: str) -> None:
+    def __init__(
+        self,
+        world: Any,
+        principal: Any,
+        config: RemoteStateConfig,
+        workflow: str,
+        who: str,
+    ) -> None:
         self.world = world
         self.config = config
         self.workflow = workflow
@@ -77,11 +88,16 @@ class _Backend:
         if self.config.role_to_assume:
             sts = self.world.client("sts", principal, region=region)
             session_name = (
-                self.config.assume_role.session_name if self.config.assume_role else self.config.session_name
+                self.config.assume_role.session_name
+                if self.config.assume_role
+                else self.config.session_name
             ) or "terraform"
             result = self.record.call(
-                "assume backend role", sts, "assume_role",
-                RoleArn=self.config.role_to_assume, RoleSessionName=session_name,
+                "assume backend role",
+                sts,
+                "assume_role",
+                RoleArn=self.config.role_to_assume,
+                RoleSessionName=session_name,
             )
             assert result.response is not None
             from .terragrunt import _session_principal
@@ -119,12 +135,22 @@ class _Backend:
 
     def read_state(self) -> bytes | None:
         head = self.record.call(
-            "read state metadata", self.s3, "head_object",
-            expect=("404", "NoSuchKey"), Bucket=self.config.bucket, Key=self.config.key,
+            "read state metadata",
+            self.s3,
+            "head_object",
+            expect=("404", "NoSuchKey"),
+            Bucket=self.config.bucket,
+            Key=self.config.key,
         )
         body: bytes | None = None
         if head.error is None:
-            result = self.record.call("read state", self.s3, "get_object", Bucket=self.config.bucket, Key=self.config.key)
+            result = self.record.call(
+                "read state",
+                self.s3,
+                "get_object",
+                Bucket=self.config.bucket,
+                Key=self.config.key,
+            )
             assert result.response is not None
             body = result.response["Body"].read()
         if self.config.dynamodb_table:
@@ -139,10 +165,13 @@ class _Backend:
                 ConsistentRead=True,
                 ProjectionExpression="LockID, Digest",
             )
-            stored = ((digest.response or {}).get("Item") or {}).get("Digest", {}).get("S")
+            stored = (
+                ((digest.response or {}).get("Item") or {}).get("Digest", {}).get("S")
+            )
             if body is not None and stored and stored != hashlib.md5(body).hexdigest():
                 self.record.fail(
-                    f"state data in S3 does not have the expected content: the digest in "
+                    "state data in S3 does not have the expected content: "
+                    "the digest in "
                     f"{self.config.dynamodb_table} is {stored}; {_DIGEST_RETRY_NOTE}"
                 )
         return body
@@ -171,9 +200,14 @@ class _Backend:
         ).encode()
         parameters = self._object_parameters()
         self.record.call(
-            "write state", self.s3, "put_object",
-            Bucket=self.config.bucket, Key=self.config.key, Body=body,
-            ContentType="application/json", **parameters,
+            "write state",
+            self.s3,
+            "put_object",
+            Bucket=self.config.bucket,
+            Key=self.config.key,
+            Body=body,
+            ContentType="application/json",
+            **parameters,
         )
         if self.config.dynamodb_table:
             self.record.call(
@@ -246,10 +280,23 @@ class _Backend:
         )
         if result.error is not None:
             holder = self.record.call(
-                "read lock holder", self.s3, "get_object", tolerate=lambda _: True, Bucket=self.config.bucket, Key=key
+                "read lock holder",
+                self.s3,
+                "get_object",
+                tolerate=lambda _: True,
+                Bucket=self.config.bucket,
+                Key=key,
             )
-            info = holder.response["Body"].read().decode() if holder.response else "unknown"
-            self.record.fail(f"Error acquiring the state lock: the lock file {key} exists. Lock Info: {info}", result.step)
+            info = (
+                holder.response["Body"].read().decode()
+                if holder.response
+                else "unknown"
+            )
+            self.record.fail(
+                f"Error acquiring the state lock: the lock file {key} exists. "
+                f"Lock Info: {info}",
+                result.step,
+            )
 
     def _lock_table(self) -> None:
         result = self.record.call(
@@ -272,8 +319,16 @@ class _Backend:
                 ConsistentRead=True,
                 ProjectionExpression="LockID, Info",
             )
-            info = ((holder.response or {}).get("Item") or {}).get("Info", {}).get("S", "unknown")
-            self.record.fail(f"Error acquiring the state lock: ConditionalCheckFailedException. Lock Info: {info}", result.step)
+            info = (
+                ((holder.response or {}).get("Item") or {})
+                .get("Info", {})
+                .get("S", "unknown")
+            )
+            self.record.fail(
+                "Error acquiring the state lock: ConditionalCheckFailedException. "
+                f"Lock Info: {info}",
+                result.step,
+            )
 
     def unlock(self, *, best_effort: bool) -> None:
         if self.config.use_lockfile:
@@ -285,22 +340,48 @@ class _Backend:
         key = f"{self.config.key}.tflock"
         tolerate = (lambda _: True) if best_effort else ()
         try:
-            self.record.call("read lock file", self.s3, "get_object", tolerate=tolerate, Bucket=self.config.bucket, Key=key)
-            self.record.call("release lock file", self.s3, "delete_object", tolerate=tolerate, Bucket=self.config.bucket, Key=key)
+            self.record.call(
+                "read lock file",
+                self.s3,
+                "get_object",
+                tolerate=tolerate,
+                Bucket=self.config.bucket,
+                Key=key,
+            )
+            self.record.call(
+                "release lock file",
+                self.s3,
+                "delete_object",
+                tolerate=tolerate,
+                Bucket=self.config.bucket,
+                Key=key,
+            )
         except WorkflowFailed as failure:
-            raise WorkflowFailed(failure.step, f"Error releasing the state lock: {failure.message}") from None
+            raise WorkflowFailed(
+                failure.step, f"Error releasing the state lock: {failure.message}"
+            ) from None
 
     def _unlock_table(self, *, best_effort: bool) -> None:
         tolerate = (lambda _: True) if best_effort else ()
         try:
             self.record.call(
-                "read lock", self.dynamodb, "get_item", tolerate=tolerate,
-                TableName=self.config.dynamodb_table, Key={"LockID": {"S": self.lock_path}},
+                "read lock",
+                self.dynamodb,
+                "get_item",
+                tolerate=tolerate,
+                TableName=self.config.dynamodb_table,
+                Key={"LockID": {"S": self.lock_path}},
                 ConsistentRead=True,
             )
             self.record.call(
-                "release lock", self.dynamodb, "delete_item", tolerate=tolerate,
-                TableName=self.config.dynamodb_table, Key={"LockID": {"S": self.lock_path}},
+                "release lock",
+                self.dynamodb,
+                "delete_item",
+                tolerate=tolerate,
+                TableName=self.config.dynamodb_table,
+                Key={"LockID": {"S": self.lock_path}},
             )
         except WorkflowFailed as failure:
-            raise WorkflowFailed(failure.step, f"Error releasing the state lock: {failure.message}") from None
+            raise WorkflowFailed(
+                failure.step, f"Error releasing the state lock: {failure.message}"
+            ) from None

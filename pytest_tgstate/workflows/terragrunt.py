@@ -50,8 +50,16 @@ def bootstrap(
 ) -> WorkflowResult:
     """Run Terragrunt's bootstrap for ``config`` as ``principal`` in ``world``."""
     if behaviour not in TERRAGRUNT_BEHAVIOURS:
-        raise ValueError(f"unknown Terragrunt behaviour {behaviour!r}; use current or legacy")
-    return run_workflow(world, WORKFLOW, lambda recorder: _Bootstrap(world, principal, config, behaviour, recorder).run())
+        raise ValueError(
+            f"unknown Terragrunt behaviour {behaviour!r}; use current or legacy"
+        )
+    return run_workflow(
+        world,
+        WORKFLOW,
+        lambda recorder: _Bootstrap(
+            world, principal, config, behaviour, recorder
+        ).run(),
+    )
 
 
 class _Bootstrap:
@@ -102,32 +110,57 @@ class _Bootstrap:
                 if self.config.assume_role and self.config.assume_role.session_name
                 else self.config.session_name or "terragrunt"
             )
-            parameters: dict[str, Any] = {"RoleArn": role, "RoleSessionName": session_name, "DurationSeconds": 3600}
+            parameters: dict[str, Any] = {
+                "RoleArn": role,
+                "RoleSessionName": session_name,
+                "DurationSeconds": 3600,
+            }
             external_id = (
-                self.config.assume_role.external_id if self.config.assume_role else self.config.external_id
+                self.config.assume_role.external_id
+                if self.config.assume_role
+                else self.config.external_id
             )
             if external_id:
                 parameters["ExternalId"] = external_id
-            result = self.record.call("assume backend role", self.clients.sts, "assume_role", **parameters)
+            result = self.record.call(
+                "assume backend role", self.clients.sts, "assume_role", **parameters
+            )
             assert result.response is not None
             self.clients = self._clients(_session_principal(result.response, role))
         if not self.config.skip_credentials_validation:
-            self.record.call("check credentials", self.clients.sts, "get_caller_identity")
+            self.record.call(
+                "check credentials", self.clients.sts, "get_caller_identity"
+            )
 
     # -- bucket creation -----------------------------------------------------
 
     def bucket_exists(self, name: str, step: str) -> bool:
         if self.legacy:
-            result = self.record.call(step, self.clients.s3, "head_bucket", tolerate=lambda _: True, Bucket=name)
+            result = self.record.call(
+                step,
+                self.clients.s3,
+                "head_bucket",
+                tolerate=lambda _: True,
+                Bucket=name,
+            )
             return result.error is None
-        result = self.record.call(step, self.clients.s3, "head_bucket", expect=("404", "NoSuchBucket"), Bucket=name)
+        result = self.record.call(
+            step,
+            self.clients.s3,
+            "head_bucket",
+            expect=("404", "NoSuchBucket"),
+            Bucket=name,
+        )
         return result.error is None
 
     def create_bucket_if_necessary(self) -> bool:
         if self.bucket_exists(self.bucket, "check bucket exists"):
             return False
         self.create_bucket(
-            self.bucket, self.config.s3_bucket_tags, probe_key=self.config.key, label="bucket"
+            self.bucket,
+            self.config.s3_bucket_tags,
+            probe_key=self.config.key,
+            label="bucket",
         )
         self.wait_for_bucket(self.bucket, "wait for bucket")
         if not self.config.skip_bucket_root_access:
@@ -148,9 +181,17 @@ class _Bootstrap:
         if not self.config.skip_bucket_versioning:
             self.enable_versioning(self.bucket, "enable versioning")
         if not self.config.skip_bucket_ssencryption:
-            self.enable_encryption(self.bucket, self.config.bucket_sse_algorithm, self.config.bucket_sse_kms_key_id, "encrypt bucket")
+            self.enable_encryption(
+                self.bucket,
+                self.config.bucket_sse_algorithm,
+                self.config.bucket_sse_kms_key_id,
+                "encrypt bucket",
+            )
         if self.config.skip_bucket_accesslogging:
-            self.record.warn("skip_bucket_accesslogging is deprecated; leave accesslogging_bucket_name empty instead")
+            self.record.warn(
+                "skip_bucket_accesslogging is deprecated; "
+                "leave accesslogging_bucket_name empty instead"
+            )
         if self.config.accesslogging_bucket_name:
             self.enable_access_logging()
         if self.config.accesslogging_bucket_tags:
@@ -165,11 +206,15 @@ class _Bootstrap:
         if self.config.region != "us-east-1":
             configuration["LocationConstraint"] = self.config.region
         if tags and not self.legacy:
-            configuration["Tags"] = [{"Key": key, "Value": value} for key, value in tags.items()]
+            configuration["Tags"] = [
+                {"Key": key, "Value": value} for key, value in tags.items()
+            ]
         if configuration:
             parameters["CreateBucketConfiguration"] = configuration
         try:
-            self.record.call(f"create {label}", self.clients.s3, "create_bucket", **parameters)
+            self.record.call(
+                f"create {label}", self.clients.s3, "create_bucket", **parameters
+            )
         except WorkflowFailed as failure:
             if probe_key is None:
                 raise
@@ -183,9 +228,14 @@ class _Bootstrap:
                 Bucket=name,
                 Key=probe_key,
             )
-            if self.legacy and failure.step is not None and failure.step.error_code in (
-                "BucketAlreadyOwnedByYou",
-                "OperationAborted",
+            if (
+                self.legacy
+                and failure.step is not None
+                and failure.step.error_code
+                in (
+                    "BucketAlreadyOwnedByYou",
+                    "OperationAborted",
+                )
             ):
                 return
             raise WorkflowFailed(failure.step, failure.message) from None
@@ -202,7 +252,9 @@ class _Bootstrap:
             )
             if result.error is None:
                 return
-        self.record.fail(f"S3 bucket {name} still does not exist after {_BUCKET_POLLS} polls")
+        self.record.fail(
+            f"S3 bucket {name} still does not exist after {_BUCKET_POLLS} polls"
+        )
 
     def _read_policy(self, name: str, step: str, *, tolerate: bool) -> dict[str, Any]:
         result = self.record.call(
@@ -228,8 +280,12 @@ class _Bootstrap:
     def enable_root_access(self, name: str) -> None:
         account = self._caller_account("look up account id")
         self._caller_account("look up partition")
-        policy = self._read_policy(name, "read bucket policy (root access)", tolerate=True)
-        if any(statement.get("Sid") == "RootAccess" for statement in policy["Statement"]):
+        policy = self._read_policy(
+            name, "read bucket policy (root access)", tolerate=True
+        )
+        if any(
+            statement.get("Sid") == "RootAccess" for statement in policy["Statement"]
+        ):
             return
         statement = {
             "Sid": "RootAccess",
@@ -242,8 +298,12 @@ class _Bootstrap:
 
     def enable_enforced_tls(self, name: str, prefix: str = "") -> None:
         self._caller_account(f"{prefix}look up partition")
-        policy = self._read_policy(name, f"{prefix}read bucket policy (TLS)", tolerate=True)
-        if any(statement.get("Sid") == "EnforcedTLS" for statement in policy["Statement"]):
+        policy = self._read_policy(
+            name, f"{prefix}read bucket policy (TLS)", tolerate=True
+        )
+        if any(
+            statement.get("Sid") == "EnforcedTLS" for statement in policy["Statement"]
+        ):
             return
         statement = {
             "Sid": "EnforcedTLS",
@@ -253,11 +313,24 @@ class _Bootstrap:
             "Principal": {"*": ["*"]},
             "Condition": {"Bool": {"aws:SecureTransport": "false"}},
         }
-        self._write_policy(name, statement, policy, f"{prefix}write bucket policy (TLS)")
+        self._write_policy(
+            name, statement, policy, f"{prefix}write bucket policy (TLS)"
+        )
 
-    def _write_policy(self, name: str, statement: dict[str, Any], existing: dict[str, Any], step: str) -> None:
-        document = {"Version": "2012-10-17", "Statement": [statement, *existing["Statement"]]}
-        self.record.call(step, self.clients.s3, "put_bucket_policy", Bucket=name, Policy=json.dumps(document))
+    def _write_policy(
+        self, name: str, statement: dict[str, Any], existing: dict[str, Any], step: str
+    ) -> None:
+        document = {
+            "Version": "2012-10-17",
+            "Statement": [statement, *existing["Statement"]],
+        }
+        self.record.call(
+            step,
+            self.clients.s3,
+            "put_bucket_policy",
+            Bucket=name,
+            Policy=json.dumps(document),
+        )
 
     def block_public_access(self, name: str, step: str) -> None:
         self.record.call(
@@ -275,11 +348,16 @@ class _Bootstrap:
 
     def enable_versioning(self, name: str, step: str) -> None:
         self.record.call(
-            step, self.clients.s3, "put_bucket_versioning", Bucket=name,
+            step,
+            self.clients.s3,
+            "put_bucket_versioning",
+            Bucket=name,
             VersioningConfiguration={"Status": "Enabled"},
         )
 
-    def enable_encryption(self, name: str, algorithm: str, key_id: str, step: str) -> None:
+    def enable_encryption(
+        self, name: str, algorithm: str, key_id: str, step: str
+    ) -> None:
         self._caller_account("look up account id for encryption")
         self._caller_account("look up partition for encryption")
         default: dict[str, Any] = {"SSEAlgorithm": algorithm}
@@ -291,7 +369,12 @@ class _Bootstrap:
             "put_bucket_encryption",
             Bucket=name,
             ServerSideEncryptionConfiguration={
-                "Rules": [{"ApplyServerSideEncryptionByDefault": default, "BucketKeyEnabled": True}]
+                "Rules": [
+                    {
+                        "ApplyServerSideEncryptionByDefault": default,
+                        "BucketKeyEnabled": True,
+                    }
+                ]
             },
         )
 
@@ -300,7 +383,12 @@ class _Bootstrap:
     def enable_access_logging(self) -> None:
         log_bucket = self.config.accesslogging_bucket_name
         if not self.bucket_exists(log_bucket, "check log bucket exists"):
-            self.create_bucket(log_bucket, self.config.accesslogging_bucket_tags, probe_key=None, label="log bucket")
+            self.create_bucket(
+                log_bucket,
+                self.config.accesslogging_bucket_tags,
+                probe_key=None,
+                label="log bucket",
+            )
             self.wait_for_bucket(log_bucket, "wait for log bucket")
         if not self.config.skip_accesslogging_bucket_public_access_blocking:
             self.block_public_access(log_bucket, "block public access on log bucket")
@@ -318,11 +406,10 @@ class _Bootstrap:
             "TargetBucket": log_bucket,
             "TargetPrefix": self.config.accesslogging_target_prefix,
         }
-        if self.config.accesslogging_target_object_partition_date_source:
+        date_source = self.config.accesslogging_target_object_partition_date_source
+        if date_source:
             target["TargetObjectKeyFormat"] = {
-                "PartitionedPrefix": {
-                    "PartitionDateSource": self.config.accesslogging_target_object_partition_date_source
-                }
+                "PartitionedPrefix": {"PartitionDateSource": date_source}
             }
         self.record.call(
             "enable access logging",
@@ -355,7 +442,9 @@ class _Bootstrap:
             }
             if {"WRITE", "READ_ACP"} <= permissions:
                 return
-        self.record.fail(f"log bucket {log_bucket} never showed the log delivery grants")
+        self.record.fail(
+            f"log bucket {log_bucket} never showed the log delivery grants"
+        )
 
     def tag_log_bucket(self) -> None:
         log_bucket = self.config.accesslogging_bucket_name
@@ -383,13 +472,26 @@ class _Bootstrap:
         needs: list[str] = []
         versioning = False
         if not config.skip_bucket_versioning:
-            self.record.call("check bucket exists (versioning)", self.clients.s3, "head_bucket", Bucket=self.bucket)
-            result = self.record.call("read versioning", self.clients.s3, "get_bucket_versioning", Bucket=self.bucket)
+            self.record.call(
+                "check bucket exists (versioning)",
+                self.clients.s3,
+                "head_bucket",
+                Bucket=self.bucket,
+            )
+            result = self.record.call(
+                "read versioning",
+                self.clients.s3,
+                "get_bucket_versioning",
+                Bucket=self.bucket,
+            )
             assert result.response is not None
             if result.response.get("Status") != "Enabled":
                 versioning = True
                 needs.append("versioning")
-                self.record.warn(f"versioning is not enabled for the remote state S3 bucket {self.bucket}")
+                self.record.warn(
+                    "versioning is not enabled for the remote state S3 bucket "
+                    f"{self.bucket}"
+                )
         encryption = False
         if not config.skip_bucket_ssencryption:
             encryption = self._encryption_needs_update()
@@ -397,18 +499,27 @@ class _Bootstrap:
                 needs.append("server-side encryption")
         root_access = tls = False
         if not config.skip_bucket_root_access:
-            policy = self._read_policy(self.bucket, "read bucket policy (root access check)", tolerate=False)
+            policy = self._read_policy(
+                self.bucket, "read bucket policy (root access check)", tolerate=False
+            )
             root_access = not _has_sid(policy, "RootAccess")
             if root_access:
                 needs.append("root access policy")
         if not config.skip_bucket_enforced_tls:
-            policy = self._read_policy(self.bucket, "read bucket policy (TLS check)", tolerate=False)
+            policy = self._read_policy(
+                self.bucket, "read bucket policy (TLS check)", tolerate=False
+            )
             tls = not _has_sid(policy, "EnforcedTLS")
             if tls:
                 needs.append("enforced TLS policy")
         logging = False
         if not config.skip_bucket_accesslogging and config.accesslogging_bucket_name:
-            result = self.record.call("read access logging", self.clients.s3, "get_bucket_logging", Bucket=self.bucket)
+            result = self.record.call(
+                "read access logging",
+                self.clients.s3,
+                "get_bucket_logging",
+                Bucket=self.bucket,
+            )
             assert result.response is not None
             logging = "LoggingEnabled" not in result.response
             if logging:
@@ -424,17 +535,30 @@ class _Bootstrap:
             )
             block = (result.response or {}).get("PublicAccessBlockConfiguration", {})
             public_access = result.error is not None or not all(
-                block.get(flag) for flag in ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
+                block.get(flag)
+                for flag in (
+                    "BlockPublicAcls",
+                    "IgnorePublicAcls",
+                    "BlockPublicPolicy",
+                    "RestrictPublicBuckets",
+                )
             )
             if public_access:
                 needs.append("public access block")
         if not needs:
             return
-        self.record.warn(f"remote state S3 bucket {self.bucket} is out of date: " + ", ".join(needs))
+        self.record.warn(
+            f"remote state S3 bucket {self.bucket} is out of date: " + ", ".join(needs)
+        )
         if versioning:
             self.enable_versioning(self.bucket, "update: enable versioning")
         if encryption:
-            self.enable_encryption(self.bucket, config.bucket_sse_algorithm, config.bucket_sse_kms_key_id, "update: encrypt bucket")
+            self.enable_encryption(
+                self.bucket,
+                config.bucket_sse_algorithm,
+                config.bucket_sse_kms_key_id,
+                "update: encrypt bucket",
+            )
         if root_access:
             self.enable_root_access(self.bucket)
         if tls:
@@ -455,13 +579,17 @@ class _Bootstrap:
         if result.error is not None or result.response is None:
             return True
         expected = self.config.bucket_sse_algorithm
-        rules = result.response.get("ServerSideEncryptionConfiguration", {}).get("Rules", [])
+        rules = result.response.get("ServerSideEncryptionConfiguration", {}).get(
+            "Rules", []
+        )
         for rule in rules:
             default = rule.get("ApplyServerSideEncryptionByDefault", {})
             if default.get("SSEAlgorithm") != expected:
                 continue
             if expected == "aws:kms" and self.config.bucket_sse_kms_key_id:
-                return default.get("KMSMasterKeyID") != self.config.bucket_sse_kms_key_id
+                return (
+                    default.get("KMSMasterKeyID") != self.config.bucket_sse_kms_key_id
+                )
             return False
         return True
 
@@ -469,16 +597,25 @@ class _Bootstrap:
 
     def check_versioning(self) -> None:
         result = self.record.call(
-            "check bucket exists (versioning check)", self.clients.s3, "head_bucket",
-            expect=("404", "NoSuchBucket"), Bucket=self.bucket,
+            "check bucket exists (versioning check)",
+            self.clients.s3,
+            "head_bucket",
+            expect=("404", "NoSuchBucket"),
+            Bucket=self.bucket,
         )
         if result.error is not None:
             self.record.fail(f"remote state S3 bucket {self.bucket} does not exist")
-        versioning = self.record.call("check versioning", self.clients.s3, "get_bucket_versioning", Bucket=self.bucket)
+        versioning = self.record.call(
+            "check versioning",
+            self.clients.s3,
+            "get_bucket_versioning",
+            Bucket=self.bucket,
+        )
         assert versioning.response is not None
         if versioning.response.get("Status") != "Enabled":
             self.record.warn(
-                f"versioning is not enabled for the remote state S3 bucket {self.bucket}; "
+                "versioning is not enabled for the remote state S3 bucket "
+                f"{self.bucket}; "
                 "enable it to keep the history of the state"
             )
 
@@ -487,11 +624,17 @@ class _Bootstrap:
     def create_lock_table_if_necessary(self) -> None:
         table = self.config.dynamodb_table
         result = self.record.call(
-            "check lock table exists", self.clients.dynamodb, "describe_table",
-            expect=("ResourceNotFoundException",), TableName=table,
+            "check lock table exists",
+            self.clients.dynamodb,
+            "describe_table",
+            expect=("ResourceNotFoundException",),
+            TableName=table,
         )
         if result.error is None:
-            if result.response and result.response["Table"].get("TableStatus") != "ACTIVE":
+            if (
+                result.response
+                and result.response["Table"].get("TableStatus") != "ACTIVE"
+            ):
                 self.wait_for_table(table)
             return
         parameters: dict[str, Any] = {
@@ -500,12 +643,18 @@ class _Bootstrap:
             "KeySchema": [{"AttributeName": "LockID", "KeyType": "HASH"}],
             "BillingMode": "PAY_PER_REQUEST",
         }
-        tags = [{"Key": key, "Value": value} for key, value in self.config.dynamodb_table_tags.items()]
+        tags = [
+            {"Key": key, "Value": value}
+            for key, value in self.config.dynamodb_table_tags.items()
+        ]
         if tags and not self.legacy:
             parameters["Tags"] = tags
         created = self.record.call(
-            "create lock table", self.clients.dynamodb, "create_table",
-            expect=("ResourceInUseException",), **parameters,
+            "create lock table",
+            self.clients.dynamodb,
+            "create_table",
+            expect=("ResourceInUseException",),
+            **parameters,
         )
         self.wait_for_table(table)
         if tags and created.error is None and created.response is not None:
@@ -520,8 +669,11 @@ class _Bootstrap:
     def wait_for_table(self, table: str) -> None:
         for attempt in range(1, _TABLE_POLLS + 1):
             result = self.record.call(
-                "wait for lock table", self.clients.dynamodb, "describe_table",
-                note=f"poll {attempt} of {_TABLE_POLLS}, 10 s apart", TableName=table,
+                "wait for lock table",
+                self.clients.dynamodb,
+                "describe_table",
+                note=f"poll {attempt} of {_TABLE_POLLS}, 10 s apart",
+                TableName=table,
             )
             assert result.response is not None
             if result.response["Table"].get("TableStatus") == "ACTIVE":
@@ -530,9 +682,17 @@ class _Bootstrap:
 
     def enable_lock_table_encryption(self) -> None:
         table = self.config.dynamodb_table
-        result = self.record.call("read lock table encryption", self.clients.dynamodb, "describe_table", TableName=table)
+        result = self.record.call(
+            "read lock table encryption",
+            self.clients.dynamodb,
+            "describe_table",
+            TableName=table,
+        )
         assert result.response is not None
-        if result.response["Table"].get("SSEDescription", {}).get("Status") == "ENABLED":
+        if (
+            result.response["Table"].get("SSEDescription", {}).get("Status")
+            == "ENABLED"
+        ):
             return
         self.record.call(
             "enable lock table encryption",
@@ -543,14 +703,22 @@ class _Bootstrap:
         )
         for attempt in range(1, _TABLE_POLLS + 1):
             polled = self.record.call(
-                "wait for lock table encryption", self.clients.dynamodb, "describe_table",
-                note=f"poll {attempt} of {_TABLE_POLLS}, 20 s apart", TableName=table,
+                "wait for lock table encryption",
+                self.clients.dynamodb,
+                "describe_table",
+                note=f"poll {attempt} of {_TABLE_POLLS}, 20 s apart",
+                TableName=table,
             )
             assert polled.response is not None
-            if polled.response["Table"].get("SSEDescription", {}).get("Status") == "ENABLED":
+            if (
+                polled.response["Table"].get("SSEDescription", {}).get("Status")
+                == "ENABLED"
+            ):
                 break
         else:
-            self.record.fail(f"lock table {table} never reported server-side encryption ENABLED")
+            self.record.fail(
+                f"lock table {table} never reported server-side encryption ENABLED"
+            )
         self.wait_for_table(table)
 
 
