@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from .arn import account_root_arn
-from .patterns import glob_match, glob_to_regex
+from .patterns import compile_patterns, glob_match, glob_to_regex
 from .policy import Policy, Statement
 from .principal import Caller
 from .variables import PolicyVariableMissing, has_variables, substitute_variables
@@ -321,15 +321,9 @@ def _first_match(
 
 def _action_matches(statement: Statement, action: str) -> bool:
     if statement.actions is not None:
-        return any(
-            glob_match(pattern, action, ignore_case=True)
-            for pattern in statement.actions
-        )
+        return compile_patterns(statement.actions, True).matches(action)
     assert statement.not_actions is not None
-    return not any(
-        glob_match(pattern, action, ignore_case=True)
-        for pattern in statement.not_actions
-    )
+    return not compile_patterns(statement.not_actions, True).matches(action)
 
 
 def _resource_matches(
@@ -339,33 +333,42 @@ def _resource_matches(
     use_variables: bool,
 ) -> bool:
     if statement.resources is not None:
-        return any(
-            _resource_pattern_matches(p, resource, context, use_variables)
-            for p in statement.resources
+        return _any_resource_matches(
+            statement.resources, resource, context, use_variables
         )
     if statement.not_resources is not None:
-        return not any(
-            _resource_pattern_matches(p, resource, context, use_variables)
-            for p in statement.not_resources
+        return not _any_resource_matches(
+            statement.not_resources, resource, context, use_variables
         )
     return True  # a trust policy statement has no resource element
 
 
-def _resource_pattern_matches(
-    pattern: str,
+def _any_resource_matches(
+    patterns: tuple[str, ...],
     resource: str,
     context: Mapping[str, Sequence[str]],
     use_variables: bool,
 ) -> bool:
-    if use_variables and has_variables(pattern):
-        try:
-            regex = substitute_variables(
-                pattern, context, escape=re.escape, literal=glob_to_regex
-            )
-        except PolicyVariableMissing:
-            return False
-        return re.fullmatch(regex, resource, re.DOTALL) is not None
-    return glob_match(pattern, resource)
+    if use_variables and any(has_variables(pattern) for pattern in patterns):
+        return any(
+            _variable_pattern_matches(pattern, resource, context)
+            for pattern in patterns
+        )
+    return compile_patterns(patterns).matches(resource)
+
+
+def _variable_pattern_matches(
+    pattern: str, resource: str, context: Mapping[str, Sequence[str]]
+) -> bool:
+    if not has_variables(pattern):
+        return glob_match(pattern, resource)
+    try:
+        regex = substitute_variables(
+            pattern, context, escape=re.escape, literal=glob_to_regex
+        )
+    except PolicyVariableMissing:
+        return False
+    return re.fullmatch(regex, resource, re.DOTALL) is not None
 
 
 def _principal_match(statement: Statement, caller: Caller) -> str | None:

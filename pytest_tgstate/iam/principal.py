@@ -7,7 +7,9 @@ from typing import Literal
 
 from .arn import account_root_arn
 
-CallerKind = Literal["user", "assumed-role", "root", "anonymous", "service"]
+CallerKind = Literal[
+    "user", "assumed-role", "root", "anonymous", "service", "web-identity"
+]
 
 #: ``aws:PrincipalType`` per caller kind, as AWS spells it.
 _PRINCIPAL_TYPES: dict[str, str] = {
@@ -16,6 +18,7 @@ _PRINCIPAL_TYPES: dict[str, str] = {
     "root": "Account",
     "anonymous": "Anonymous",
     "service": "Service",
+    "web-identity": "WebIdentityUser",
 }
 
 
@@ -76,6 +79,23 @@ class Caller:
     def service(cls, name: str) -> Caller:
         return cls(arn=name, account="", kind="service", name=name)
 
+    @classmethod
+    def web_identity(
+        cls, provider_arn: str, account: str, claims: tuple[tuple[str, str], ...]
+    ) -> Caller:
+        """A holder of an OpenID Connect token, calling AssumeRoleWithWebIdentity.
+
+        ``claims`` become the ``<issuer>:<claim>`` condition keys (``:sub``,
+        ``:aud`` and so on) of the provider ``provider_arn``.
+        """
+        return cls(
+            arn=provider_arn,
+            account=account,
+            kind="web-identity",
+            name=provider_arn.rsplit("oidc-provider/", 1)[-1],
+            tags=claims,
+        )
+
     @property
     def principal_arn(self) -> str:
         """The ``aws:PrincipalArn`` value: a role session reports its role's ARN."""
@@ -87,6 +107,14 @@ class Caller:
         """Return the global condition keys that describe this caller."""
         if self.kind in ("anonymous", "service"):
             return {"aws:principaltype": (_PRINCIPAL_TYPES[self.kind],)}
+        if self.kind == "web-identity":
+            # An OIDC token's claims are keys named after the issuer, such as
+            # token.actions.githubusercontent.com:sub.
+            claims = {
+                f"{self.name}:{claim}".lower(): (value,) for claim, value in self.tags
+            }
+            claims["aws:federatedprovider"] = (self.arn,)
+            return claims
         keys: dict[str, tuple[str, ...]] = {
             "aws:principalarn": (self.principal_arn,),
             "aws:principalaccount": (self.account,),

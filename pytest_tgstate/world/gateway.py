@@ -8,6 +8,8 @@ with the error AWS would return or hand the request to moto.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import logging
 import re
@@ -100,6 +102,10 @@ class Gateway:
         head = request.method == "HEAD"
         try:
             identity = self._identify(request, credential, service, operation)
+        except _StsRejection as rejection:
+            response = error_response("sts", 400, rejection.code, rejection.message)
+            self._record(operation, None, (), (), response, request, forwarded=False, message=rejection.message)
+            return response
         except AuthenticationFailure as failure:
             response = auth_error(service, failure.kind, head=head)
             self._record(operation, None, (), (), response, request, forwarded=False, message=failure.detail)
@@ -140,6 +146,8 @@ class Gateway:
         self, request: HttpRequest, credential: object, service: str, operation: Operation
     ) -> Identity:
         if credential is None:
+            if service == "sts" and operation.name == "AssumeRoleWithWebIdentity":
+                return self._web_identity(operation)
             if service == "s3" or (service == "sts" and operation.name in UNSIGNED_OPERATIONS):
                 return ANONYMOUS
             raise AuthenticationFailure("missing", "the request is not signed")
@@ -151,6 +159,39 @@ class Gateway:
             user_boundaries=self.settings.user_boundaries,
             session_policy_arns=self.settings.session_policy_arns,
         )
+
+    def _web_identity(self, operation: Operation) -> Identity:
+        """Read the caller of AssumeRoleWithWebIdentity from its OpenID Connect token.
+
+        The token's signature is not checked (there is no identity provider to
+        check it against); its issuer must be an OIDC provider of the role's
+        account and its ``exp`` must lie in the future, as STS requires.
+        """
+        claims = _jwt_claims(str(operation.params.get("WebIdentityToken", "")))
+        if claims is None:
+            raise _StsRejection("InvalidIdentityToken", "Token is not a valid JSON Web Token")
+        issuer = str(claims.get("iss", "")).removeprefix("https://")
+        role_arn = str(operation.params.get("RoleArn", ""))
+        account = _arn_account(role_arn) or ""
+        provider_arn = f"arn:aws:iam::{account}:oidc-provider/{issuer}"
+        providers = moto_internals.iam_backend(account).open_id_providers if account else {}
+        if provider_arn not in providers:
+            raise _StsRejection(
+                "InvalidIdentityToken",
+                f"No OpenIDConnect provider found in your account for https://{issuer}",
+            )
+        expires = claims.get("exp")
+        if isinstance(expires, (int, float)) and expires <= self.settings.now().timestamp():
+            raise _StsRejection(
+                "ExpiredTokenException",
+                "Token expired: the token's exp claim is in the past",
+            )
+        pairs: list[tuple[str, str]] = []
+        for claim, value in claims.items():
+            for item in value if isinstance(value, list) else [value]:
+                if isinstance(item, (str, int, float)) and not isinstance(item, bool):
+                    pairs.append((str(claim), str(item)))
+        return Identity(Caller.web_identity(provider_arn, account, tuple(pairs)))
 
     def _decide(self, identity: Identity, requirement: Requirement, request: HttpRequest) -> Decision:
         resource_policy, resource_kind, owner = self._resource_policy(requirement)
@@ -253,7 +294,11 @@ class Gateway:
         return decision, access_denied("s3", decision.message, head=request.method == "HEAD")
 
     def _after(self, operation: Operation, response: RawResponse) -> None:
-        if operation.service == "sts" and operation.name == "AssumeRole" and response[0] == 200:
+        if (
+            operation.service == "sts"
+            and operation.name in ("AssumeRole", "AssumeRoleWithWebIdentity")
+            and response[0] == 200
+        ):
             self._adopt_session(operation, response[2])
 
     def _adopt_session(self, operation: Operation, body: bytes) -> None:
@@ -319,6 +364,27 @@ class Gateway:
         self.journal.append(entry)
         for observer in list(self.settings.observers):
             observer(entry)
+
+
+class _StsRejection(Exception):
+    """A web identity token STS rejects before evaluating the trust policy."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def _jwt_claims(token: str) -> dict[str, object] | None:
+    parts = token.split(".")
+    if len(parts) != 3:
+        return None
+    payload = parts[1] + "=" * (-len(parts[1]) % 4)
+    try:
+        claims = json.loads(base64.urlsafe_b64decode(payload))
+    except (ValueError, binascii.Error):
+        return None
+    return claims if isinstance(claims, dict) else None
 
 
 def _arn_account(resource: str) -> str | None:
