@@ -18,11 +18,18 @@ Terragrunt polls (bucket creation, table status, ACL grants) with sleeps of
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from .config import RemoteStateConfig
-from .steps import StepRecorder, WorkflowFailed, WorkflowResult, run_workflow
+from .steps import (
+    CallResult,
+    StepRecorder,
+    WorkflowFailed,
+    WorkflowResult,
+    run_workflow,
+)
 
 TerragruntBehaviour = Literal["current", "legacy"]
 TERRAGRUNT_BEHAVIOURS: tuple[str, ...] = ("current", "legacy")
@@ -32,6 +39,8 @@ _BUCKET_POLLS = 12
 _TABLE_POLLS = 30
 _ACL_POLLS = 10
 _LOG_DELIVERY_URI = "http://acs.amazonaws.com/groups/s3/LogDelivery"
+#: CreateBucket errors that mean another process is creating the bucket.
+_CONCURRENT_CREATION = ("BucketAlreadyOwnedByYou", "OperationAborted")
 
 
 @dataclass
@@ -105,10 +114,12 @@ class _Bootstrap:
     def client_construction(self) -> None:
         role = self.config.role_to_assume
         if role:
+            # Without a session name Terragrunt uses the current Unix time in
+            # nanoseconds.
             session_name = (
                 self.config.assume_role.session_name
                 if self.config.assume_role and self.config.assume_role.session_name
-                else self.config.session_name or "terragrunt"
+                else self.config.session_name or str(time.time_ns())
             )
             parameters: dict[str, Any] = {
                 "RoleArn": role,
@@ -156,13 +167,16 @@ class _Bootstrap:
     def create_bucket_if_necessary(self) -> bool:
         if self.bucket_exists(self.bucket, "check bucket exists"):
             return False
-        self.create_bucket(
+        created = self.create_bucket(
             self.bucket,
             self.config.s3_bucket_tags,
             probe_key=self.config.key,
             label="bucket",
         )
         self.wait_for_bucket(self.bucket, "wait for bucket")
+        if not created:
+            # The process that is creating the bucket also configures it.
+            return False
         if not self.config.skip_bucket_root_access:
             self.enable_root_access(self.bucket)
         if not self.config.skip_bucket_enforced_tls:
@@ -200,7 +214,17 @@ class _Bootstrap:
 
     def create_bucket(
         self, name: str, tags: Any, *, probe_key: str | None, label: str
-    ) -> None:
+    ) -> bool:
+        """Create bucket ``name``; return False when another process is creating it.
+
+        When CreateBucket for the state bucket fails, Terragrunt reads the state
+        object at ``probe_key`` before it looks at the error. It treats
+        BucketAlreadyOwnedByYou and OperationAborted as a concurrent creation
+        only when that read did not fail: Terragrunt 1.1 joins any error of the
+        read to the CreateBucket error and stops, and Terragrunt before 0.85
+        ignored NoSuchBucket and NoSuchKey from the read and stopped on any
+        other error of it.
+        """
         parameters: dict[str, Any] = {"Bucket": name, "ObjectOwnership": "ObjectWriter"}
         configuration: dict[str, Any] = {}
         if self.config.region != "us-east-1":
@@ -212,33 +236,34 @@ class _Bootstrap:
         if configuration:
             parameters["CreateBucketConfiguration"] = configuration
         try:
-            self.record.call(
-                f"create {label}", self.clients.s3, "create_bucket", **parameters
-            )
-        except WorkflowFailed as failure:
-            if probe_key is None:
-                raise
-            # Terragrunt reads the state object to enrich the error message; the
-            # probe's own result only changes the text, never the outcome.
-            self.record.call(
-                "probe state object after failed create",
+            created = self.record.call(
+                f"create {label}",
                 self.clients.s3,
-                "get_object",
-                tolerate=lambda _: True,
-                Bucket=name,
-                Key=probe_key,
+                "create_bucket",
+                tolerate=_CONCURRENT_CREATION if probe_key is not None else (),
+                **parameters,
             )
-            if (
-                self.legacy
-                and failure.step is not None
-                and failure.step.error_code
-                in (
-                    "BucketAlreadyOwnedByYou",
-                    "OperationAborted",
-                )
-            ):
-                return
-            raise WorkflowFailed(failure.step, failure.message) from None
+        except WorkflowFailed:
+            if probe_key is not None:
+                self._probe_state_object(name, probe_key)
+            raise
+        if created.error is None:
+            return True
+        assert probe_key is not None
+        probe = self._probe_state_object(name, probe_key)
+        if probe.error is not None and not self.legacy:
+            self.record.fail(f"{created.error}; {probe.error}", created.step)
+        return False
+
+    def _probe_state_object(self, name: str, key: str) -> CallResult:
+        return self.record.call(
+            "probe state object after failed create",
+            self.clients.s3,
+            "get_object",
+            tolerate=("NoSuchBucket", "NoSuchKey") if self.legacy else lambda _: True,
+            Bucket=name,
+            Key=key,
+        )
 
     def wait_for_bucket(self, name: str, step: str) -> None:
         for attempt in range(1, _BUCKET_POLLS + 1):
@@ -449,11 +474,13 @@ class _Bootstrap:
     def tag_log_bucket(self) -> None:
         log_bucket = self.config.accesslogging_bucket_name
         if not log_bucket:
-            # Terragrunt tags the log bucket even when no name is configured,
-            # and the call fails on the empty bucket name.
-            self.record.fail(
-                "accesslogging_bucket_tags is set but accesslogging_bucket_name is empty; "
-                "Terragrunt fails tagging a bucket with an empty name"
+            # Terragrunt tags the log bucket even when no name is configured.
+            # The SDK rejects the empty bucket name before sending a request,
+            # so no step failed.
+            raise WorkflowFailed(
+                None,
+                "accesslogging_bucket_tags is set but accesslogging_bucket_name "
+                "is empty; Terragrunt fails tagging a bucket with an empty name",
             )
         self.record.call(
             "tag log bucket",
@@ -587,9 +614,8 @@ class _Bootstrap:
             if default.get("SSEAlgorithm") != expected:
                 continue
             if expected == "aws:kms" and self.config.bucket_sse_kms_key_id:
-                return (
-                    default.get("KMSMasterKeyID") != self.config.bucket_sse_kms_key_id
-                )
+                key_id = default.get("KMSMasterKeyID")
+                return bool(key_id != self.config.bucket_sse_kms_key_id)
             return False
         return True
 
