@@ -33,6 +33,8 @@ BUCKET_NAME = "terragrunt-state"
 TABLE_NAME = "terragrunt-locks"
 STATE_KEY = "env/app/terraform.tfstate"
 REGION = "us-east-1"
+#: Timed runs per policy; the fastest one is reported.
+REPEATS = 5
 
 BUCKET = f"arn:aws:s3:::{BUCKET_NAME}"
 STATE = f"{BUCKET}/{STATE_KEY}"
@@ -132,26 +134,39 @@ def build_requests(caller: Caller) -> list[AuthorizationRequest]:
 
 
 def time_policy(
-    policy: Policy, requests: Sequence[AuthorizationRequest], seconds: float
+    policy: Policy,
+    requests: Sequence[AuthorizationRequest],
+    seconds: float,
+    repeats: int = REPEATS,
 ) -> Result:
-    """Evaluate ``requests`` under ``policy`` repeatedly for about ``seconds``."""
+    """Evaluate ``requests`` under ``policy`` for about ``seconds`` in all.
+
+    The time is split into ``repeats`` runs and the fastest run is kept, as
+    ``timeit`` does, because other processes only ever slow a run down.
+    """
     policies = PolicySet(identity=(policy,))
     outcomes = [evaluate(request, policies).allowed for request in requests]
-    decisions = 0
-    started = time.perf_counter()
-    deadline = started + seconds
-    now = started
-    while now < deadline:
-        for request in requests:
-            evaluate(request, policies)
-        decisions += len(requests)
-        now = time.perf_counter()
+    best: tuple[int, float] | None = None
+    for _ in range(repeats):
+        decisions = 0
+        started = time.perf_counter()
+        deadline = started + seconds / repeats
+        now = started
+        while now < deadline:
+            for request in requests:
+                evaluate(request, policies)
+            decisions += len(requests)
+            now = time.perf_counter()
+        run = (decisions, now - started)
+        if best is None or run[0] / run[1] > best[0] / best[1]:
+            best = run
+    assert best is not None
     return Result(
         policy=policy.name,
         allowed=sum(outcomes),
         denied=len(outcomes) - sum(outcomes),
-        decisions=decisions,
-        seconds=now - started,
+        decisions=best[0],
+        seconds=best[1],
     )
 
 
@@ -173,7 +188,7 @@ def format_table(results: Sequence[Result]) -> str:
         )
     total = sum(result.decisions for result in results)
     elapsed = sum(result.seconds for result in results)
-    lines.append(f"{'all':<16} {'':>7} {'':>6} {total / elapsed:>12,.0f}")
+    lines.append(f"{'all (best runs)':<16} {'':>7} {'':>6} {total / elapsed:>12,.0f}")
     return "\n".join(lines)
 
 
@@ -182,11 +197,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--seconds",
         type=float,
-        default=1.0,
-        help="time spent on each policy, in seconds (default: 1.0)",
+        default=2.0,
+        help=f"time spent on each policy, in seconds, split into {REPEATS} runs "
+        "(default: 2.0)",
     )
     arguments = parser.parse_args(argv)
-    print(f"{len(REQUESTS)} requests per round, {arguments.seconds:g} s per policy")
+    print(
+        f"{len(REQUESTS)} requests per round, {arguments.seconds:g} s per policy, "
+        f"fastest of {REPEATS} runs"
+    )
     print(format_table(run(arguments.seconds)))
 
 
