@@ -110,7 +110,7 @@ class Caller:
         if self.kind == "web-identity":
             # An OIDC token's claims are keys named after the issuer, such as
             # token.actions.githubusercontent.com:sub.
-            claims = {
+            claims: dict[str, tuple[str, ...]] = {
                 f"{self.name}:{claim}".lower(): (value,) for claim, value in self.tags
             }
             claims["aws:federatedprovider"] = (self.arn,)
