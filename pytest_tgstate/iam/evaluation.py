@@ -55,7 +55,7 @@ class AuthorizationRequest:
     @property
     def cross_account(self) -> bool:
         return (
-            self.resource_account is not None
+            bool(self.resource_account)
             and self.caller.kind != "anonymous"
             and self.resource_account != self.caller.account
         )
@@ -200,6 +200,8 @@ def evaluate(request: AuthorizationRequest, policies: PolicySet) -> Decision:
     if resource is not None:
         # A grant naming the caller itself (or everyone) is not limited by a
         # boundary or session policy; a grant naming the caller's role is.
+        # NOTE: AWS documents the exemption for grants naming the user or
+        # session ARN; applying it to a Principal "*" grant is an assumption.
         if resource.principal_match in ("direct", "everyone"):
             return _decision(request, True, "allowed", resource)
         if resource.principal_match == "role" and boundary_ok and session_ok:
@@ -216,15 +218,15 @@ def _decide_trust(
     session_ok: bool,
 ) -> Decision:
     # The trust policy must always allow. Within one account a trust policy
-    # that names the caller itself is enough; one that names the account
-    # delegates to the caller's identity-based policies.
+    # that names the caller itself is enough, and one that names the
+    # caller's role is enough within its boundary and session policies. One
+    # that names the account delegates to the caller's identity-based policies.
     if trust is None:
         return _decision(request, False, "implicit deny", kind=_RESOURCE)
-    if not request.cross_account and trust.principal_match in (
-        "direct",
-        "everyone",
-        "role",
-    ):
+    names_caller = trust.principal_match in ("direct", "everyone") or (
+        trust.principal_match == "role" and boundary_ok and session_ok
+    )
+    if not request.cross_account and names_caller:
         return _decision(request, True, "allowed", trust)
     if identity_ok:
         return _decision(request, True, "allowed", identity)

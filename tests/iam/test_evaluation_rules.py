@@ -1091,6 +1091,17 @@ def test_same_account_account_id_grant_not_enough() -> None:
     assert decision.allowed is False
 
 
+def test_empty_resource_account_same_account() -> None:
+    decision = decide(
+        ALICE,
+        "s3:GetObject",
+        STATE_OBJECT,
+        identity=[ALLOW_ALL_S3],
+        resource_account="",
+    )
+    assert decision.allowed is True
+
+
 def test_cross_account_identity_alone_denied() -> None:
     decision = decide(
         OUTSIDER,
@@ -1326,6 +1337,30 @@ def test_trust_naming_user_suffices() -> None:
     )
     assert decision.allowed is True
     assert decision.policy_name == "trust policy of deploy"
+
+
+def test_trust_naming_role_suffices() -> None:
+    trust = _trust({"AWS": DEPLOY_ROLE})
+    target = f"arn:aws:iam::{ACCOUNT}:role/state-admin"
+    decision = decide(
+        DEPLOY_SESSION, "sts:AssumeRole", target, trust=trust, resource_account=ACCOUNT
+    )
+    assert decision.allowed is True
+
+
+def test_trust_naming_role_limited_by_boundary() -> None:
+    trust = _trust({"AWS": DEPLOY_ROLE})
+    target = f"arn:aws:iam::{ACCOUNT}:role/state-admin"
+    decision = decide(
+        DEPLOY_SESSION,
+        "sts:AssumeRole",
+        target,
+        trust=trust,
+        boundary=READ_ONLY_BOUNDARY,
+        resource_account=ACCOUNT,
+    )
+    assert decision.allowed is False
+    assert decision.policy_kind == "identity-based policy"
 
 
 def test_trust_naming_account_needs_identity() -> None:
