@@ -79,11 +79,13 @@ def moto_store(gate: Callable[[Any, Callable[[Any], Any]], Any]) -> Iterator[Non
         mock.patch.object(_settings, "INITIAL_NO_AUTH_ACTION_COUNT", float("inf")),
         # moto evaluates bucket policies on object requests with conditions
         # ignored, so Terragrunt's EnforcedTLS statement would deny every
-        # state read. The gateway evaluates bucket policies itself.
+        # state read. The gateway evaluates bucket policies itself, so moto
+        # is told every request is permitted: with NEUTRAL, moto still
+        # rejects unsigned reads of objects without a public-read ACL.
         mock.patch.object(
-            FakeBucket, "get_permission", autospec=True, return_value=PermissionResult.NEUTRAL
+            FakeBucket, "get_permission", autospec=True, return_value=PermissionResult.PERMITTED
         ),
-        mock_aws(config=config),  # type: ignore[arg-type]
+        mock_aws(config=config),  # type: ignore[call-overload]
         mock.patch.object(stubber, "process_request", gated),
     ):
         yield
