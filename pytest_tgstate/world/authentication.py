@@ -9,16 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, Literal
 
 from ..iam.policy import Policy, PolicyError, PolicyKind, parse_policy_text
 from ..iam.principal import Caller
 from . import moto_internals
 from .http import HttpRequest
-from .sigv4 import SignedCredential, verify_signature
+from .sigv4 import SignedCredential, presigned_expired, verify_signature
 
-FailureKind = Literal["unknown-key", "bad-signature", "expired", "bad-token", "missing"]
+FailureKind = Literal[
+    "unknown-key", "bad-signature", "expired", "request-expired", "bad-token", "missing"
+]
 
 
 class AuthenticationFailure(Exception):
@@ -127,8 +129,7 @@ def authenticate(
             raise AuthenticationFailure(
                 "bad-token", "a session token was sent with a long-term access key"
             )
-        if not verify_signature(request, credential, key.secret_access_key):
-            raise AuthenticationFailure("bad-signature", "the signature does not match the secret key")
+        _check_signature(request, credential, key.secret_access_key)
         return _user_identity(account, key.user_name, key.access_key_id, user_boundaries)
 
     session = moto_internals.find_session(credential.access_key_id)
@@ -142,9 +143,23 @@ def authenticate(
         raise AuthenticationFailure(
             "expired", f"the session of {session.arn} expired at {session.expiration.isoformat()}Z"
         )
-    if not verify_signature(request, credential, session.secret_access_key):
-        raise AuthenticationFailure("bad-signature", "the signature does not match the secret key")
+    _check_signature(request, credential, session.secret_access_key)
     return _session_identity(session, session_policy_arns.get(session.access_key_id, ()))
+
+
+def _check_signature(
+    request: HttpRequest, credential: SignedCredential, secret_access_key: str
+) -> None:
+    if not verify_signature(request, credential, secret_access_key):
+        raise AuthenticationFailure("bad-signature", "the signature does not match the secret key")
+    # NOTE: clients sign with the machine's clock, so a presigned URL expires
+    # on that clock; World.advance does not age it.
+    if presigned_expired(credential, datetime.now(timezone.utc)):
+        raise AuthenticationFailure(
+            "request-expired",
+            f"the presigned request expired {credential.expires} seconds after "
+            f"{credential.timestamp}",
+        )
 
 
 def _user_identity(

@@ -84,8 +84,8 @@ class Gateway:
         try:
             credential = read_credential(request)
         except MalformedSignature as error:
-            service = service_of(request, None) or "s3"
-            return self._reject(request, service, "?", 400, "IncompleteSignature", str(error))
+            target = service_of(request, None) or "s3"
+            return self._reject(request, target, "?", 400, error.code, str(error))
 
         service = service_of(request, credential)
         if service is None:

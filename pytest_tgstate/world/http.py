@@ -139,6 +139,7 @@ AUTH_ERRORS: Mapping[str, Mapping[str, tuple[int, str, str]]] = {
             "Check your key and signing method.",
         ),
         "expired": (400, "ExpiredToken", "The provided token has expired."),
+        "request-expired": (403, "AccessDenied", "Request has expired"),
         "bad-token": (400, "InvalidToken", "The provided token is malformed or otherwise invalid."),
         "missing": (403, "AccessDenied", "Access Denied"),
     },
@@ -160,6 +161,7 @@ AUTH_ERRORS: Mapping[str, Mapping[str, tuple[int, str, str]]] = {
             "ExpiredTokenException",
             "The security token included in the request is expired",
         ),
+        "request-expired": (400, "InvalidSignatureException", "Signature expired"),
         "bad-token": (
             400,
             "UnrecognizedClientException",
@@ -185,6 +187,7 @@ AUTH_ERRORS: Mapping[str, Mapping[str, tuple[int, str, str]]] = {
             "Consult the service documentation for details.",
         ),
         "expired": (403, "ExpiredToken", "The security token included in the request is expired"),
+        "request-expired": (403, "SignatureDoesNotMatch", "Signature expired"),
         "bad-token": (
             403,
             "InvalidClientTokenId",

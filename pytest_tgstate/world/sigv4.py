@@ -10,11 +10,12 @@ from __future__ import annotations
 import hmac
 import re
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from urllib.parse import quote
 
-from botocore.auth import S3SigV4Auth, S3SigV4QueryAuth, SigV4Auth
-from botocore.awsrequest import AWSRequest
-from botocore.credentials import Credentials
+from botocore.auth import S3SigV4Auth, S3SigV4QueryAuth, SigV4Auth  # type: ignore[import-untyped]
+from botocore.awsrequest import AWSRequest  # type: ignore[import-untyped]
+from botocore.credentials import Credentials  # type: ignore[import-untyped]
 
 from .http import HttpRequest
 
@@ -36,15 +37,39 @@ class SignedCredential:
     signature: str
     session_token: str | None
     presigned: bool = False
+    #: ``X-Amz-Date`` of a presigned request, as ``YYYYMMDDTHHMMSSZ``.
+    timestamp: str = ""
+    #: ``X-Amz-Expires`` of a presigned request, in seconds.
+    expires: int | None = None
 
 
 class MalformedSignature(ValueError):
     """An Authorization header or presigned query that is not valid SigV4."""
 
+    code = "IncompleteSignature"
+
+
+class UnsupportedSignature(MalformedSignature):
+    """A request signed with AWS Signature Version 2.
+
+    S3 buckets created after 24 June 2020 reject SigV2 (AWS's SigV2
+    deprecation notice), and every bucket of a world is that new.
+    """
+
+    code = "InvalidRequest"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The authorization mechanism you have provided is not supported. "
+            "Please use AWS4-HMAC-SHA256."
+        )
+
 
 def read_credential(request: HttpRequest) -> SignedCredential | None:
     """Return the request's SigV4 credential, or None for an anonymous request."""
     header = request.header("authorization")
+    if header.startswith("AWS "):
+        raise UnsupportedSignature()
     if header:
         match = _AUTHORIZATION.search(header)
         if match is None:
@@ -62,10 +87,15 @@ def read_credential(request: HttpRequest) -> SignedCredential | None:
             session_token=request.header("x-amz-security-token") or None,
         )
     query = dict(request.query_pairs)
+    if "AWSAccessKeyId" in query and "Signature" in query:
+        raise UnsupportedSignature()
     if "X-Amz-Credential" in query and "X-Amz-Signature" in query:
         scope = query["X-Amz-Credential"].split("/")
         if len(scope) != 5:
             raise MalformedSignature(f"invalid credential scope {query['X-Amz-Credential']!r}")
+        expires = query.get("X-Amz-Expires", "")
+        if not expires.isdigit():
+            raise MalformedSignature(f"invalid X-Amz-Expires {expires!r}; expected seconds")
         return SignedCredential(
             access_key_id=scope[0],
             date=scope[1],
@@ -75,8 +105,25 @@ def read_credential(request: HttpRequest) -> SignedCredential | None:
             signature=query["X-Amz-Signature"],
             session_token=query.get("X-Amz-Security-Token"),
             presigned=True,
+            timestamp=query.get("X-Amz-Date", ""),
+            expires=int(expires),
         )
     return None
+
+
+def presigned_expired(credential: SignedCredential, now: datetime) -> bool:
+    """Return whether a presigned request's validity ended before ``now`` (aware UTC).
+
+    Returns False for requests signed in the Authorization header.
+    """
+    if not credential.presigned or credential.expires is None:
+        return False
+    try:
+        signed = datetime.strptime(credential.timestamp, "%Y%m%dT%H%M%SZ")
+    except ValueError:
+        return True
+    end = signed.replace(tzinfo=timezone.utc) + timedelta(seconds=credential.expires)
+    return now > end
 
 
 def verify_signature(

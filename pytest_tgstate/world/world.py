@@ -36,6 +36,9 @@ _ADMIN_HEADER = "x-tgstate-admin"
 #: moto reads these at request time; a world ignores the caller's values.
 _MOTO_VARIABLES = ("MOTO_ACCOUNT_ID", "MOTO_S3_ALLOW_CROSSACCOUNT_ACCESS")
 _CLIENT_CONFIG = Config(retries={"max_attempts": 1, "mode": "standard"})
+# botocore presigns S3 URLs with SigV2 unless told otherwise, and S3 rejects
+# SigV2 for buckets created since June 2020.
+_S3_CLIENT_CONFIG = _CLIENT_CONFIG.merge(Config(signature_version="s3v4"))
 
 _active: World | None = None
 
@@ -239,7 +242,10 @@ class World:
         client = self._spare_clients.pop((service, region, arn), None)
         if client is None or not botocore_internals.set_client_credentials(client, **credentials):
             client = _shared_botocore_session().create_client(
-                service, region_name=region, config=_CLIENT_CONFIG, **credentials
+                service,
+                region_name=region,
+                config=_S3_CLIENT_CONFIG if service == "s3" else _CLIENT_CONFIG,
+                **credentials,
             )
         self._clients[key] = client
         if access_key_id is not None and arn is not None:
