@@ -100,6 +100,7 @@ class Gateway:
             return self._reject(request, service, "?", 400, "InvalidRequest", f"pytest-tgstate: {error}")
 
         head = request.method == "HEAD"
+        response: RawResponse | None
         try:
             identity = self._identify(request, credential, service, operation)
         except _StsRejection as rejection:
@@ -224,7 +225,7 @@ class Gateway:
             bucket = moto_internals.find_bucket(bucket_name)
             if bucket is None:
                 return None, "resource-based policy", None
-            owner = str(bucket.account_id)
+            owner: str | None = str(bucket.account_id)
             policy = None
             if bucket.policy:
                 policy = parse_stored_policy(

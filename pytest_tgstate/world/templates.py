@@ -44,7 +44,7 @@ def template_text(name: str) -> str:
         raise PolicyError(
             f"unknown policy name {name!r}; use one of {', '.join(TEMPLATE_NAMES)} or a JSON file path"
         ) from None
-    return resources.files("pytest_tgstate.world").joinpath("policies", filename).read_text()
+    return resources.files("pytest_tgstate.world").joinpath("policies").joinpath(filename).read_text()
 
 
 def render_template_text(name: str, values: TemplateValues) -> str:
