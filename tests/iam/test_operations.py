@@ -596,6 +596,13 @@ def test_put_object_tag_context() -> None:
     assert context["s3:requestobjecttag/env"] == ("prod eu",)
 
 
+def test_put_object_tag_plus_is_space() -> None:
+    operation = _s3_object("PutObject", headers={"x-amz-tagging": "env=prod+eu&empty="})
+    context = _requirements(operation)[0].context
+    assert context["s3:requestobjecttag/env"] == ("prod eu",)
+    assert context["s3:requestobjecttag/empty"] == ("",)
+
+
 def test_put_object_retention_headers() -> None:
     headers = {
         "x-amz-object-lock-mode": "GOVERNANCE",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable
-from urllib.parse import unquote
+from urllib.parse import parse_qsl, unquote
 
 from ..arn import bucket_arn, object_arn
 from .model import Operation, Requirement, Resolver, Rule
@@ -172,14 +172,11 @@ def _object_context(operation: Operation) -> dict[str, tuple[str, ...]]:
         context["s3:versionid"] = (str(version),)
     tagging = operation.headers.get("x-amz-tagging")
     if tagging:
-        pairs = [part.split("=", 1) for part in tagging.split("&") if part]
-        keys = tuple(unquote(pair[0]) for pair in pairs)
-        context["s3:requestobjecttagkeys"] = keys
-        for pair in pairs:
-            if len(pair) == 2:
-                context[f"s3:requestobjecttag/{unquote(pair[0]).lower()}"] = (
-                    unquote(pair[1]),
-                )
+        # The header is a URL query string, so "+" stands for a space.
+        tags = parse_qsl(tagging, keep_blank_values=True)
+        context["s3:requestobjecttagkeys"] = tuple(key for key, _ in tags)
+        for key, value in tags:
+            context[f"s3:requestobjecttag/{key.lower()}"] = (value,)
     return context
 
 
