@@ -174,7 +174,7 @@ def evaluate(request: AuthorizationRequest, policies: PolicySet) -> Decision:
         _first_match(policies.session, "Allow", _SESSION, request, context) is not None
     )
     # Root has every permission that identity-based policies could grant, so
-    # only a resource owner in another account can still refuse it.
+    # only a resource owner in another account can still deny it.
     identity_ok = request.caller.kind == "root" or (
         identity is not None and boundary_ok and session_ok
     )
