@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 import uuid
 from datetime import datetime, timezone
 from typing import Any, Literal
@@ -87,11 +88,13 @@ class _Backend:
         principal = self.principal
         if self.config.role_to_assume:
             sts = self.world.client("sts", principal, region=region)
+            # Without a session name the AWS SDK for Go v2 names the session
+            # aws-go-sdk-<Unix time in nanoseconds>.
             session_name = (
                 self.config.assume_role.session_name
                 if self.config.assume_role
                 else self.config.session_name
-            ) or "terraform"
+            ) or f"aws-go-sdk-{time.time_ns()}"
             result = self.record.call(
                 "assume backend role",
                 sts,
@@ -110,7 +113,14 @@ class _Backend:
             self.record.call("validate credentials", sts, "get_caller_identity")
             self.record.call("look up account id", sts, "get_caller_identity")
         elif not self.config.skip_requesting_account_id:
-            self.record.call("look up account id", sts, "get_caller_identity")
+            # aws-sdk-go-base calls iam:GetUser first and falls back to
+            # GetCallerIdentity when that fails.
+            iam = self.world.client("iam", principal, region=region)
+            user = self.record.call(
+                "look up account id", iam, "get_user", tolerate=lambda _: True
+            )
+            if user.error is not None:
+                self.record.call("look up account id", sts, "get_caller_identity")
 
     # -- workspaces ----------------------------------------------------------
 
@@ -119,17 +129,22 @@ class _Backend:
         # An AccessDenied on the default prefix is ignored (Terraform 1.7 and
         # later); with a custom prefix it stops Terraform.
         tolerate = ("AccessDenied",) if prefix == "env:" else ()
-        result = self.record.call(
-            "list workspaces",
-            self.s3,
-            "list_objects_v2",
-            tolerate=tolerate,
-            Bucket=self.config.bucket,
-            Prefix=f"{prefix}/",
-            MaxKeys=1000,
-        )
-        if result.code == "NoSuchBucket":
-            self.record.fail(f"S3 bucket {self.config.bucket!r} does not exist")
+        try:
+            self.record.call(
+                "list workspaces",
+                self.s3,
+                "list_objects_v2",
+                tolerate=tolerate,
+                Bucket=self.config.bucket,
+                Prefix=f"{prefix}/",
+                MaxKeys=1000,
+            )
+        except WorkflowFailed as failure:
+            if failure.step is None or failure.step.error_code != "NoSuchBucket":
+                raise
+            raise WorkflowFailed(
+                failure.step, f"S3 bucket {self.config.bucket!r} does not exist"
+            ) from None
 
     # -- state ---------------------------------------------------------------
 
@@ -168,7 +183,10 @@ class _Backend:
             stored = (
                 ((digest.response or {}).get("Item") or {}).get("Digest", {}).get("S")
             )
-            if body is not None and stored and stored != hashlib.md5(body).hexdigest():
+            # Terraform compares the digest with an empty one when the state
+            # object is missing, so a digest left behind fails the read too.
+            actual = hashlib.md5(body).hexdigest() if body else ""
+            if stored and stored != actual:
                 self.record.fail(
                     "state data in S3 does not have the expected content: "
                     "the digest in "
@@ -266,19 +284,21 @@ class _Backend:
 
     def _lock_file(self) -> None:
         key = f"{self.config.key}.tflock"
-        result = self.record.call(
-            "acquire lock file",
-            self.s3,
-            "put_object",
-            tolerate=("PreconditionFailed",),
-            Bucket=self.config.bucket,
-            Key=key,
-            Body=self._lock_info().encode(),
-            IfNoneMatch="*",
-            ContentType="application/json",
-            **self._object_parameters(),
-        )
-        if result.error is not None:
+        # PutObject returns 412 PreconditionFailed when the lock file exists. After any
+        # error Terraform reads the lock file to report who holds the lock.
+        try:
+            self.record.call(
+                "acquire lock file",
+                self.s3,
+                "put_object",
+                Bucket=self.config.bucket,
+                Key=key,
+                Body=self._lock_info().encode(),
+                IfNoneMatch="*",
+                ContentType="application/json",
+                **self._object_parameters(),
+            )
+        except WorkflowFailed as failure:
             holder = self.record.call(
                 "read lock holder",
                 self.s3,
@@ -292,23 +312,27 @@ class _Backend:
                 if holder.response
                 else "unknown"
             )
-            self.record.fail(
-                f"Error acquiring the state lock: the lock file {key} exists. "
-                f"Lock Info: {info}",
-                result.step,
-            )
+            raise WorkflowFailed(
+                failure.step,
+                f"Error acquiring the state lock: {failure.message}. Lock Info: {info}",
+            ) from None
 
     def _lock_table(self) -> None:
-        result = self.record.call(
-            "acquire lock",
-            self.dynamodb,
-            "put_item",
-            tolerate=("ConditionalCheckFailedException",),
-            TableName=self.config.dynamodb_table,
-            Item={"LockID": {"S": self.lock_path}, "Info": {"S": self._lock_info()}},
-            ConditionExpression="attribute_not_exists(LockID)",
-        )
-        if result.error is not None:
+        # PutItem returns ConditionalCheckFailedException when the lock item exists.
+        # After any error Terraform reads the item to report who holds the lock.
+        try:
+            self.record.call(
+                "acquire lock",
+                self.dynamodb,
+                "put_item",
+                TableName=self.config.dynamodb_table,
+                Item={
+                    "LockID": {"S": self.lock_path},
+                    "Info": {"S": self._lock_info()},
+                },
+                ConditionExpression="attribute_not_exists(LockID)",
+            )
+        except WorkflowFailed as failure:
             holder = self.record.call(
                 "read lock holder",
                 self.dynamodb,
@@ -324,17 +348,27 @@ class _Backend:
                 .get("Info", {})
                 .get("S", "unknown")
             )
-            self.record.fail(
-                "Error acquiring the state lock: ConditionalCheckFailedException. "
-                f"Lock Info: {info}",
-                result.step,
-            )
+            raise WorkflowFailed(
+                failure.step,
+                f"Error acquiring the state lock: {failure.message}. Lock Info: {info}",
+            ) from None
 
     def unlock(self, *, best_effort: bool) -> None:
+        """Release the lock file, then the lock item, even when the first fails."""
+        failures: list[WorkflowFailed] = []
         if self.config.use_lockfile:
-            self._unlock_file(best_effort=best_effort)
+            try:
+                self._unlock_file(best_effort=best_effort)
+            except WorkflowFailed as failure:
+                failures.append(failure)
         if self.config.dynamodb_table:
-            self._unlock_table(best_effort=best_effort)
+            try:
+                self._unlock_table(best_effort=best_effort)
+            except WorkflowFailed as failure:
+                failures.append(failure)
+        if failures:
+            message = "; ".join(failure.message for failure in failures)
+            raise WorkflowFailed(failures[0].step, message)
 
     def _unlock_file(self, *, best_effort: bool) -> None:
         key = f"{self.config.key}.tflock"
