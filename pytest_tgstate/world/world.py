@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import boto3  # type: ignore[import-untyped]
 import botocore.session  # type: ignore[import-untyped]
 from botocore.config import Config  # type: ignore[import-untyped]
+from botocore.configprovider import ConstantProvider  # type: ignore[import-untyped]
 
 from ..iam.policy import Policy, load_policy
 from . import botocore_internals, moto_internals
@@ -49,17 +50,38 @@ class WorldError(RuntimeError):
 
 @lru_cache(maxsize=1)
 def _shared_botocore_session() -> botocore.session.Session:
+    """Return the process's isolated botocore session, shared by every world."""
+    return _isolated_botocore_session()
+
+
+def _isolated_botocore_session() -> botocore.session.Session:
     """Return a botocore session that reads no configuration from the machine.
 
-    The shared config and credentials files point at ``os.devnull`` and
-    ``AWS_ENDPOINT_URL*`` is ignored, so the user's ``~/.aws`` and environment
-    cannot redirect or re-credential the world's clients.
+    The shared config and credentials files point at ``os.devnull``, and every
+    setting botocore would otherwise read from ``AWS_*`` variables and that
+    changes which profile, endpoint or URL form a client uses is pinned, so
+    the user's ``~/.aws`` and environment (including a credential scenario's
+    ``AWS_PROFILE``) cannot redirect or re-credential the world's clients.
     """
     session = botocore.session.Session()
-    session.set_config_variable("config_file", os.devnull)
-    session.set_config_variable("credentials_file", os.devnull)
-    session.set_config_variable("ignore_configured_endpoint_urls", True)
-    session.set_config_variable("region", DEFAULT_REGION)
+    pinned: dict[str, object] = {
+        "config_file": os.devnull,
+        "credentials_file": os.devnull,
+        # No profile means the (empty) default profile.
+        "profile": None,
+        "region": DEFAULT_REGION,
+        "ignore_configured_endpoint_urls": True,
+        "use_fips_endpoint": False,
+        "use_dualstack_endpoint": False,
+        "account_id_endpoint_mode": "disabled",
+        "sts_regional_endpoints": "regional",
+        "defaults_mode": "legacy",
+    }
+    # A constant provider replaces the whole lookup chain (instance value,
+    # environment variable, config file) of each setting.
+    store = session.get_component("config_store")
+    for name, value in pinned.items():
+        store.set_config_provider(name, ConstantProvider(value))
     return session
 
 
@@ -254,11 +276,10 @@ class World:
 
     def boto3_session(self, principal: Principal, *, region: str | None = None) -> boto3.session.Session:
         """Return a boto3 session with ``principal``'s credentials and the world's isolation."""
-        botocore_session = botocore.session.Session()
+        botocore_session = _isolated_botocore_session()
+        # Sharing the data loader spares loading the service models again.
         shared = _shared_botocore_session()
         botocore_session.register_component("data_loader", shared.get_component("data_loader"))
-        for name in ("config_file", "credentials_file", "ignore_configured_endpoint_urls"):
-            botocore_session.set_config_variable(name, shared.get_config_variable(name))
         return boto3.session.Session(
             region_name=region or self.region,
             botocore_session=botocore_session,
