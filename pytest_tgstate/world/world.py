@@ -183,9 +183,12 @@ class World:
         # Admin clients stay valid; principals' keys do not survive a reset.
         for (service, region, key), client in list(self._clients.items()):
             if not service.startswith("admin:"):
-                arn = self._client_owners.pop(key, None) if key else None
+                # One key signs a client per service, so the owner stays
+                # recorded until every client of the key is retired.
+                arn = self._client_owners.get(key) if key else None
                 self._spare_clients[(service, region, arn)] = client
                 del self._clients[(service, region, key)]
+        self._client_owners.clear()
 
     def _require_running(self) -> None:
         if self._stack is None:

@@ -116,3 +116,24 @@ def test_stop_leaves_no_threads() -> None:
 def test_invalid_account_raises(arguments: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         World(**arguments)
+
+
+def test_reset_reuses_every_service_client(world: World) -> None:
+    first = world.create_user("alice", policy=allow("s3:*"))
+    services = ("sts", "s3", "dynamodb")
+    before = [world.client(service, first) for service in services]
+    world.reset()
+    second = world.create_user("alice", policy=allow("s3:*"))
+    after = [world.client(service, second) for service in services]
+    for old, new in zip(before, after, strict=True):
+        assert new is old
+
+
+def test_reused_client_signs_as_new_key(world: World) -> None:
+    first = world.create_user("alice")
+    world.client("sts", first)
+    world.reset()
+    second = world.create_user("alice")
+    identity = world.client("sts", second).get_caller_identity()
+    assert identity["Arn"] == second.arn
+    assert world.journal[-1].principal == second.arn
