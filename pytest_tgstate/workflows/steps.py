@@ -134,6 +134,7 @@ class StepRecorder:
         tolerate: Collection[str] | Callable[[ClientError], bool] = (),
         expect: Collection[str] = (),
         note: str = "",
+        denial_tolerated: bool | None = None,
         **parameters: Any,
     ) -> CallResult:
         """Call ``client.<method>(**parameters)`` as step ``name``.
@@ -141,6 +142,8 @@ class StepRecorder:
         Error codes in ``expect`` are answers the tool handles (a 404 that
         means "missing"); codes in ``tolerate`` (or for which it returns True)
         are failures the tool ignores. Any other error raises `WorkflowFailed`.
+        ``denial_tolerated`` overrides whether the tool carries on when the
+        call is denied, which is otherwise derived from the two.
         """
         service = client.meta.service_model.service_name
         operation = f"{service}:{client.meta.method_to_api_mapping[method]}"
@@ -173,8 +176,10 @@ class StepRecorder:
             outcome = "tolerated"
         else:
             outcome = "denied" if denied else "failed"
+        if denial_tolerated is None:
+            denial_tolerated = _tolerates_denial(self.world, tolerate, expect)
         step = Step(
-            denial_tolerated=_tolerates_denial(self.world, tolerate, expect),
+            denial_tolerated=denial_tolerated,
             workflow=self.workflow,
             name=name,
             operation=operation,

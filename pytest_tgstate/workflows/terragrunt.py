@@ -272,6 +272,9 @@ class _Bootstrap:
                 self.clients.s3,
                 "head_bucket",
                 tolerate=lambda _: True,
+                # Terragrunt polls again after a denial, but a denial on every
+                # poll ends the bootstrap.
+                denial_tolerated=False,
                 note=f"poll {attempt} of {_BUCKET_POLLS}, 5 s apart",
                 Bucket=name,
             )
