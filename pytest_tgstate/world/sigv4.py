@@ -11,11 +11,18 @@ import hmac
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
+from hashlib import sha256
 from urllib.parse import quote
 
-from botocore.auth import S3SigV4Auth, S3SigV4QueryAuth, SigV4Auth  # type: ignore[import-untyped]
+from botocore.auth import (  # type: ignore[import-untyped]
+    SIGNED_HEADERS_BLACKLIST,
+    S3SigV4QueryAuth,
+    SigV4Auth,
+)
 from botocore.awsrequest import AWSRequest  # type: ignore[import-untyped]
 from botocore.credentials import Credentials  # type: ignore[import-untyped]
+from botocore.utils import normalize_url_path  # type: ignore[import-untyped]
 
 from .http import HttpRequest
 
@@ -131,22 +138,58 @@ def verify_signature(
 ) -> bool:
     """Return whether ``request`` was signed with ``secret_access_key``."""
     headers = {name: request.header(name) for name in credential.signed_headers}
-    credentials = Credentials(credential.access_key_id, secret_access_key, credential.session_token)
     if credential.presigned:
+        credentials = Credentials(
+            credential.access_key_id, secret_access_key, credential.session_token
+        )
         return _verify_presigned(request, credential, credentials, headers)
 
-    url = f"https://{request.host}{request.raw_path}"
-    if request.query:
-        url = f"{url}?{request.query}"
-    aws_request = AWSRequest(method=request.method, url=url, data=request.body, headers=headers)
-    aws_request.context["timestamp"] = request.header("x-amz-date")
-    auth_class = S3SigV4Auth if credential.service == "s3" else SigV4Auth
-    auth = auth_class(credentials, credential.service, credential.region)
     if credential.service != "s3" and not request.body_available:
         return False
-    canonical = auth.canonical_request(aws_request)
-    expected = auth.signature(auth.string_to_sign(aws_request, canonical), aws_request)
+    # The canonical request follows botocore's SigV4Auth and S3SigV4Auth.
+    # Building it here skips botocore's AWSRequest and its email-based header
+    # map, which were the gateway's largest cost per request when profiled.
+    timestamp = request.header("x-amz-date")
+    canonical = _canonical_request(request, credential.service, headers)
+    scope = f"{timestamp[:8]}/{credential.region}/{credential.service}/aws4_request"
+    string_to_sign = "\n".join(
+        ("AWS4-HMAC-SHA256", timestamp, scope, sha256(canonical.encode()).hexdigest())
+    )
+    key = _signing_key(secret_access_key, timestamp[:8], credential.region, credential.service)
+    expected = hmac.new(key, string_to_sign.encode(), sha256).hexdigest()
     return hmac.compare_digest(expected, credential.signature)
+
+
+def _canonical_request(request: HttpRequest, service: str, headers: dict[str, str]) -> str:
+    # S3 signs the path exactly as sent; other services sign it with dot
+    # segments and repeated slashes removed, then percent-encoded again.
+    path = request.raw_path
+    if service != "s3":
+        path = quote(normalize_url_path(path), safe="/~")
+    pairs = sorted(pair.partition("=")[::2] for pair in request.query.split("&")) if request.query else []
+    query = "&".join(f"{name}={value}" for name, value in pairs)
+    headers = {
+        name: value for name, value in headers.items() if name not in SIGNED_HEADERS_BLACKLIST
+    }
+    headers.setdefault("host", request.host)
+    names = sorted(headers)
+    canonical_headers = "".join(f"{name}:{' '.join(headers[name].split())}\n" for name in names)
+    if "x-amz-content-sha256" in names:
+        payload = headers["x-amz-content-sha256"]
+    else:
+        payload = sha256(request.body).hexdigest()
+    return "\n".join(
+        (request.method, path, query, canonical_headers, ";".join(names), payload)
+    )
+
+
+@lru_cache(maxsize=256)
+def _signing_key(secret_access_key: str, date: str, region: str, service: str) -> bytes:
+    """Derive the SigV4 signing key; it depends only on the scope, not the request."""
+    key = f"AWS4{secret_access_key}".encode()
+    for part in (date, region, service, "aws4_request"):
+        key = hmac.new(key, part.encode(), sha256).digest()
+    return key
 
 
 def _verify_presigned(
