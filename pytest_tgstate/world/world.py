@@ -485,7 +485,13 @@ def _inline_documents(
 
 
 def _is_loopback_url(url: str) -> bool:
-    host = urlsplit(url).hostname or ""
+    return _is_loopback_host(urlsplit(url).hostname or "")
+
+
+@lru_cache(maxsize=256)
+def _is_loopback_host(host: str) -> bool:
+    # Cached because every request passes here and a failed ip_address
+    # parse (any AWS hostname) costs more than the rest of the check.
     if host == "localhost" or host.endswith(".localhost"):
         return True
     try:
