@@ -118,11 +118,14 @@ def authenticate(
     found = moto_internals.find_access_key(credential.access_key_id)
     if found is None:
         raise AuthenticationFailure(
-            "unknown-key", f"access key {credential.access_key_id} does not exist in the world"
+            "unknown-key",
+            f"access key {credential.access_key_id} does not exist in the world",
         )
     account, key = found
     if key.status != "Active":
-        raise AuthenticationFailure("unknown-key", f"access key {credential.access_key_id} is inactive")
+        raise AuthenticationFailure(
+            "unknown-key", f"access key {credential.access_key_id} is inactive"
+        )
 
     if key.user_name:
         if credential.session_token:
@@ -130,28 +133,39 @@ def authenticate(
                 "bad-token", "a session token was sent with a long-term access key"
             )
         _check_signature(request, credential, key.secret_access_key)
-        return _user_identity(account, key.user_name, key.access_key_id, user_boundaries)
+        return _user_identity(
+            account, key.user_name, key.access_key_id, user_boundaries
+        )
 
     session = moto_internals.find_session(credential.access_key_id)
     if session is None:
         raise AuthenticationFailure(
-            "unknown-key", f"temporary access key {credential.access_key_id} has no session"
+            "unknown-key",
+            f"temporary access key {credential.access_key_id} has no session",
         )
     if credential.session_token != session.session_token:
-        raise AuthenticationFailure("bad-token", "the session token does not match the access key")
+        raise AuthenticationFailure(
+            "bad-token", "the session token does not match the access key"
+        )
     if session.expiration <= now:
         raise AuthenticationFailure(
-            "expired", f"the session of {session.arn} expired at {session.expiration.isoformat()}Z"
+            "expired",
+            f"the session of {session.arn} expired at "
+            f"{session.expiration.isoformat()}Z",
         )
     _check_signature(request, credential, session.secret_access_key)
-    return _session_identity(session, session_policy_arns.get(session.access_key_id, ()))
+    return _session_identity(
+        session, session_policy_arns.get(session.access_key_id, ())
+    )
 
 
 def _check_signature(
     request: HttpRequest, credential: SignedCredential, secret_access_key: str
 ) -> None:
     if not verify_signature(request, credential, secret_access_key):
-        raise AuthenticationFailure("bad-signature", "the signature does not match the secret key")
+        raise AuthenticationFailure(
+            "bad-signature", "the signature does not match the secret key"
+        )
     # NOTE: clients sign with the machine's clock, so a presigned URL expires
     # on that clock; World.advance does not age it.
     if presigned_expired(credential, datetime.now(timezone.utc)):
@@ -192,7 +206,11 @@ def _session_identity(session: Any, policy_arns: tuple[str, ...]) -> Identity:
         policies = _inline(role.policies) + _managed(role.managed_policies)
         boundary = _boundary(role.permissions_boundary_arn)
     caller = Caller.session(
-        session.account_id, role_name, session.session_name, role_path=role_path, role_id=role_id
+        session.account_id,
+        role_name,
+        session.session_name,
+        role_path=role_path,
+        role_id=role_id,
     )
     session_policies: list[Policy] = []
     if session.policy:

@@ -49,5 +49,7 @@ def set_client_credentials(
         client, aws_access_key_id, aws_secret_access_key, aws_session_token
     ):
         return True
-    signer._credentials = Credentials(aws_access_key_id, aws_secret_access_key, aws_session_token)
+    signer._credentials = Credentials(
+        aws_access_key_id, aws_secret_access_key, aws_session_token
+    )
     return True

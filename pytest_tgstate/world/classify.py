@@ -24,8 +24,12 @@ from .sigv4 import SignedCredential
 _S3_VIRTUAL_HOST = re.compile(
     r"^(?P<bucket>.+?)\.s3(?:[.-](?:dualstack\.)?[a-z0-9-]+)?\.amazonaws\.com(?::\d+)?$"
 )
-_S3_HOST = re.compile(r"^s3(?:[.-](?:dualstack\.)?[a-z0-9-]+)?\.amazonaws\.com(?::\d+)?$")
-_SERVICE_HOST = re.compile(r"^(?P<service>[a-z0-9-]+)(?:\.(?P<region>[a-z0-9-]+))?\.amazonaws\.com")
+_S3_HOST = re.compile(
+    r"^s3(?:[.-](?:dualstack\.)?[a-z0-9-]+)?\.amazonaws\.com(?::\d+)?$"
+)
+_SERVICE_HOST = re.compile(
+    r"^(?P<service>[a-z0-9-]+)(?:\.(?P<region>[a-z0-9-]+))?\.amazonaws\.com"
+)
 #: Operations whose HTTP bindings are identical; the first of each pair wins.
 _PREFERRED = {
     "ListDirectoryBuckets": "ListBuckets",
@@ -53,7 +57,11 @@ class _S3Binding:
 
     @property
     def score(self) -> int:
-        return 10 * len(self.literals) + len(self.required_query) + len(self.required_headers)
+        return (
+            10 * len(self.literals)
+            + len(self.required_query)
+            + len(self.required_headers)
+        )
 
 
 @lru_cache(maxsize=1)
@@ -96,7 +104,12 @@ def _s3_bindings() -> dict[tuple[str, str], list[_S3Binding]]:
                 elif location == "header":
                     required_headers.append(serialization["name"].lower())
         binding = _S3Binding(
-            name, method, shape, tuple(literals), tuple(required_query), tuple(required_headers)
+            name,
+            method,
+            shape,
+            tuple(literals),
+            tuple(required_query),
+            tuple(required_headers),
         )
         bindings.setdefault((method, shape), []).append(binding)
     for candidates in bindings.values():
@@ -107,7 +120,11 @@ def _s3_bindings() -> dict[tuple[str, str], list[_S3Binding]]:
 def service_of(request: HttpRequest, credential: SignedCredential | None) -> str | None:
     """Return the botocore service name a request is for, or None if unknown."""
     if credential is not None:
-        return "s3" if credential.service == "s3" else _signing_to_service(credential.service)
+        return (
+            "s3"
+            if credential.service == "s3"
+            else _signing_to_service(credential.service)
+        )
     target = request.header("x-amz-target")
     if target.startswith("DynamoDB_"):
         return "dynamodb"
@@ -127,7 +144,10 @@ def _signing_to_service(name: str) -> str:
 
 
 def classify(request: HttpRequest, service: str, region: str) -> Operation:
-    """Build the `Operation` for ``request``; raise `UnclassifiedRequest` if none fits."""
+    """Build the `Operation` for ``request``.
+
+    Raises `UnclassifiedRequest` when no operation of the service fits.
+    """
     if service == "s3":
         return _classify_s3(request, region)
     protocol = service_protocol(service)
@@ -137,19 +157,38 @@ def classify(request: HttpRequest, service: str, region: str) -> Operation:
             params: Any = json.loads(request.body or b"{}")
         except ValueError:
             params = {}
-        return Operation(service, name, region, params=params if isinstance(params, dict) else {},
-                         headers=request.headers, body=request.body)
+        return Operation(
+            service,
+            name,
+            region,
+            params=params if isinstance(params, dict) else {},
+            headers=request.headers,
+            body=request.body,
+        )
     if protocol in ("query", "ec2"):
         fields = dict(request.query_pairs)
         if request.body:
-            fields.update(parse_qsl(request.body.decode("utf-8", "replace"), keep_blank_values=True))
+            fields.update(
+                parse_qsl(
+                    request.body.decode("utf-8", "replace"), keep_blank_values=True
+                )
+            )
         action = fields.get("Action")
         if not action:
             raise UnclassifiedRequest(f"{service} request has no Action field")
-        return Operation(service, action, region, params=fields, headers=request.headers, body=request.body)
+        return Operation(
+            service,
+            action,
+            region,
+            params=fields,
+            headers=request.headers,
+            body=request.body,
+        )
     if protocol in ("rest-json", "rest-xml"):
         return _classify_rest(request, service, region)
-    raise UnclassifiedRequest(f"requests to {service} ({protocol} protocol) are not supported")
+    raise UnclassifiedRequest(
+        f"requests to {service} ({protocol} protocol) are not supported"
+    )
 
 
 @dataclass(frozen=True)
@@ -181,10 +220,14 @@ def _rest_bindings(service: str) -> dict[str, list[_RestBinding]]:
         for part in query.split("&") if query else []:
             key, sep, value = part.partition("=")
             literals.append((key, value if sep else None))
-        binding = _RestBinding(name, re.compile(pattern), tuple(literals), literal_length)
+        binding = _RestBinding(
+            name, re.compile(pattern), tuple(literals), literal_length
+        )
         bindings.setdefault(http["method"], []).append(binding)
     for candidates in bindings.values():
-        candidates.sort(key=lambda binding: (-len(binding.literals), -binding.literal_length))
+        candidates.sort(
+            key=lambda binding: (-len(binding.literals), -binding.literal_length)
+        )
     return bindings
 
 
@@ -196,10 +239,16 @@ def _classify_rest(request: HttpRequest, service: str, region: str) -> Operation
             for name, value in binding.literals
         ):
             return Operation(
-                service, binding.name, region, params=query, headers=request.headers, body=request.body
+                service,
+                binding.name,
+                region,
+                params=query,
+                headers=request.headers,
+                body=request.body,
             )
     raise UnclassifiedRequest(
-        f"{service} request {request.method} {request.raw_path} matches no {service} operation"
+        f"{service} request {request.method} {request.raw_path} "
+        f"matches no {service} operation"
     )
 
 
@@ -228,15 +277,23 @@ def _classify_s3(request: HttpRequest, region: str) -> Operation:
     query = dict(request.query_pairs)
     candidates = _s3_bindings().get((request.method, shape), [])
     for binding in candidates:
-        if all(
-            name in query and (value is None or query[name] == value)
-            for name, value in binding.literals
-        ) and all(name in query for name in binding.required_query) and all(
-            name in request.headers for name in binding.required_headers
+        if (
+            all(
+                name in query and (value is None or query[name] == value)
+                for name, value in binding.literals
+            )
+            and all(name in query for name in binding.required_query)
+            and all(name in request.headers for name in binding.required_headers)
         ):
             return Operation(
-                "s3", binding.name, region, bucket=bucket, key=key, params=query,
-                headers=request.headers, body=request.body,
+                "s3",
+                binding.name,
+                region,
+                bucket=bucket,
+                key=key,
+                params=query,
+                headers=request.headers,
+                body=request.body,
             )
     raise UnclassifiedRequest(
         f"S3 request {request.method} {request.raw_path}"

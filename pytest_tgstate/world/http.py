@@ -86,13 +86,17 @@ def _request_id() -> str:
     return uuid.uuid4().hex[:16].upper()
 
 
-def s3_error(status: int, code: str, message: str, *, head: bool = False, **fields: str) -> RawResponse:
+def s3_error(
+    status: int, code: str, message: str, *, head: bool = False, **fields: str
+) -> RawResponse:
     """Build an S3 REST-XML error; HEAD responses carry no body, as on S3."""
     request_id = _request_id()
     headers = {"x-amz-request-id": request_id, "Content-Type": "application/xml"}
     if head:
         return status, headers, b""
-    extra = "".join(f"<{name}>{escape(value)}</{name}>" for name, value in fields.items())
+    extra = "".join(
+        f"<{name}>{escape(value)}</{name}>" for name, value in fields.items()
+    )
     body = (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f"<Error><Code>{escape(code)}</Code><Message>{escape(message)}</Message>"
@@ -103,7 +107,9 @@ def s3_error(status: int, code: str, message: str, *, head: bool = False, **fiel
 
 def json_error(status: int, code: str, message: str) -> RawResponse:
     """Build a JSON-protocol error (DynamoDB, SQS) the way AWS's front end sends it."""
-    body = json.dumps({"__type": f"com.amazon.coral.service#{code}", "Message": message})
+    body = json.dumps(
+        {"__type": f"com.amazon.coral.service#{code}", "Message": message}
+    )
     headers = {
         "x-amzn-RequestId": _request_id(),
         "Content-Type": "application/x-amz-json-1.0",
@@ -120,7 +126,11 @@ def query_error(service: str, status: int, code: str, message: str) -> RawRespon
         f"<Code>{escape(code)}</Code><Message>{escape(message)}</Message></Error>"
         f"<RequestId>{request_id}</RequestId></ErrorResponse>"
     )
-    return status, {"x-amzn-RequestId": request_id, "Content-Type": "text/xml"}, body.encode()
+    return (
+        status,
+        {"x-amzn-RequestId": request_id, "Content-Type": "text/xml"},
+        body.encode(),
+    )
 
 
 #: (status, code, message) per error format (`protocol_family`) for
@@ -135,12 +145,17 @@ AUTH_ERRORS: Mapping[str, Mapping[str, tuple[int, str, str]]] = {
         "bad-signature": (
             403,
             "SignatureDoesNotMatch",
-            "The request signature we calculated does not match the signature you provided. "
+            "The request signature we calculated does not match the signature "
+            "you provided. "
             "Check your key and signing method.",
         ),
         "expired": (400, "ExpiredToken", "The provided token has expired."),
         "request-expired": (403, "AccessDenied", "Request has expired"),
-        "bad-token": (400, "InvalidToken", "The provided token is malformed or otherwise invalid."),
+        "bad-token": (
+            400,
+            "InvalidToken",
+            "The provided token is malformed or otherwise invalid.",
+        ),
         "missing": (403, "AccessDenied", "Access Denied"),
     },
     "json": {
@@ -152,7 +167,8 @@ AUTH_ERRORS: Mapping[str, Mapping[str, tuple[int, str, str]]] = {
         "bad-signature": (
             400,
             "InvalidSignatureException",
-            "The request signature we calculated does not match the signature you provided. "
+            "The request signature we calculated does not match the signature "
+            "you provided. "
             "Check your AWS Secret Access Key and signing method. "
             "Consult the service documentation for details.",
         ),
@@ -182,11 +198,16 @@ AUTH_ERRORS: Mapping[str, Mapping[str, tuple[int, str, str]]] = {
         "bad-signature": (
             403,
             "SignatureDoesNotMatch",
-            "The request signature we calculated does not match the signature you provided. "
+            "The request signature we calculated does not match the signature "
+            "you provided. "
             "Check your AWS Secret Access Key and signing method. "
             "Consult the service documentation for details.",
         ),
-        "expired": (403, "ExpiredToken", "The security token included in the request is expired"),
+        "expired": (
+            403,
+            "ExpiredToken",
+            "The security token included in the request is expired",
+        ),
         "request-expired": (403, "SignatureDoesNotMatch", "Signature expired"),
         "bad-token": (
             403,

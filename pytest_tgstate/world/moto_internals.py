@@ -34,13 +34,15 @@ _REQUIRED: dict[str, Callable[[], Any]] = {
     "moto.s3.models.FakeBucket.get_permission": lambda: FakeBucket.get_permission,
     "moto.s3.models.s3_backends.bucket_accounts": lambda: s3_backends.bucket_accounts,
     "moto.core.base_backend.BackendDict.reset": lambda: BackendDict.reset,
-    "moto.settings.INITIAL_NO_AUTH_ACTION_COUNT": lambda: _settings.INITIAL_NO_AUTH_ACTION_COUNT,
-    "moto.iam.models.IAMBackend.access_keys": lambda: iam_backends["123456789012"][
-        PARTITION
-    ].access_keys,
-    "moto.sts.models.STSBackend.assumed_roles": lambda: sts_backends["123456789012"][
-        PARTITION
-    ].assumed_roles,
+    "moto.settings.INITIAL_NO_AUTH_ACTION_COUNT": lambda: (
+        _settings.INITIAL_NO_AUTH_ACTION_COUNT
+    ),
+    "moto.iam.models.IAMBackend.access_keys": lambda: (
+        iam_backends["123456789012"][PARTITION].access_keys
+    ),
+    "moto.sts.models.STSBackend.assumed_roles": lambda: (
+        sts_backends["123456789012"][PARTITION].assumed_roles
+    ),
 }
 
 
@@ -83,7 +85,10 @@ def moto_store(gate: Callable[[Any, Callable[[Any], Any]], Any]) -> Iterator[Non
         # is told every request is permitted: with NEUTRAL, moto still
         # rejects unsigned reads of objects without a public-read ACL.
         mock.patch.object(
-            FakeBucket, "get_permission", autospec=True, return_value=PermissionResult.PERMITTED
+            FakeBucket,
+            "get_permission",
+            autospec=True,
+            return_value=PermissionResult.PERMITTED,
         ),
         mock_aws(config=config),  # type: ignore[call-overload]
         mock.patch.object(stubber, "process_request", gated),

@@ -80,10 +80,14 @@ def read_credential(request: HttpRequest) -> SignedCredential | None:
     if header:
         match = _AUTHORIZATION.search(header)
         if match is None:
-            raise MalformedSignature(f"unsupported Authorization header {header[:40]!r}")
+            raise MalformedSignature(
+                f"unsupported Authorization header {header[:40]!r}"
+            )
         scope = match.group("credential").split("/")
         if len(scope) != 5:
-            raise MalformedSignature(f"invalid credential scope {match.group('credential')!r}")
+            raise MalformedSignature(
+                f"invalid credential scope {match.group('credential')!r}"
+            )
         return SignedCredential(
             access_key_id=scope[0],
             date=scope[1],
@@ -99,10 +103,14 @@ def read_credential(request: HttpRequest) -> SignedCredential | None:
     if "X-Amz-Credential" in query and "X-Amz-Signature" in query:
         scope = query["X-Amz-Credential"].split("/")
         if len(scope) != 5:
-            raise MalformedSignature(f"invalid credential scope {query['X-Amz-Credential']!r}")
+            raise MalformedSignature(
+                f"invalid credential scope {query['X-Amz-Credential']!r}"
+            )
         expires = query.get("X-Amz-Expires", "")
         if not expires.isdigit():
-            raise MalformedSignature(f"invalid X-Amz-Expires {expires!r}; expected seconds")
+            raise MalformedSignature(
+                f"invalid X-Amz-Expires {expires!r}; expected seconds"
+            )
         return SignedCredential(
             access_key_id=scope[0],
             date=scope[1],
@@ -155,25 +163,37 @@ def verify_signature(
     string_to_sign = "\n".join(
         ("AWS4-HMAC-SHA256", timestamp, scope, sha256(canonical.encode()).hexdigest())
     )
-    key = _signing_key(secret_access_key, timestamp[:8], credential.region, credential.service)
+    key = _signing_key(
+        secret_access_key, timestamp[:8], credential.region, credential.service
+    )
     expected = hmac.new(key, string_to_sign.encode(), sha256).hexdigest()
     return hmac.compare_digest(expected, credential.signature)
 
 
-def _canonical_request(request: HttpRequest, service: str, headers: dict[str, str]) -> str:
+def _canonical_request(
+    request: HttpRequest, service: str, headers: dict[str, str]
+) -> str:
     # S3 signs the path exactly as sent; other services sign it with dot
     # segments and repeated slashes removed, then percent-encoded again.
     path = request.raw_path
     if service != "s3":
         path = quote(normalize_url_path(path), safe="/~")
-    pairs = sorted(pair.partition("=")[::2] for pair in request.query.split("&")) if request.query else []
+    pairs = (
+        sorted(pair.partition("=")[::2] for pair in request.query.split("&"))
+        if request.query
+        else []
+    )
     query = "&".join(f"{name}={value}" for name, value in pairs)
     headers = {
-        name: value for name, value in headers.items() if name not in SIGNED_HEADERS_BLACKLIST
+        name: value
+        for name, value in headers.items()
+        if name not in SIGNED_HEADERS_BLACKLIST
     }
     headers.setdefault("host", request.host)
     names = sorted(headers)
-    canonical_headers = "".join(f"{name}:{' '.join(headers[name].split())}\n" for name in names)
+    canonical_headers = "".join(
+        f"{name}:{' '.join(headers[name].split())}\n" for name in names
+    )
     if "x-amz-content-sha256" in names:
         payload = headers["x-amz-content-sha256"]
     else:
@@ -198,8 +218,15 @@ def _verify_presigned(
     credentials: Credentials,
     headers: dict[str, str],
 ) -> bool:
-    kept = [(name, value) for name, value in request.query_pairs if name != "X-Amz-Signature"]
-    query = "&".join(f"{quote(name, safe='-_.~')}={quote(value, safe='-_.~')}" for name, value in kept)
+    kept = [
+        (name, value)
+        for name, value in request.query_pairs
+        if name != "X-Amz-Signature"
+    ]
+    query = "&".join(
+        f"{quote(name, safe='-_.~')}={quote(value, safe='-_.~')}"
+        for name, value in kept
+    )
     url = f"https://{request.host}{request.raw_path}?{query}"
     aws_request = AWSRequest(method=request.method, url=url, headers=headers)
     timestamp = dict(request.query_pairs).get("X-Amz-Date", "")

@@ -42,9 +42,15 @@ def template_text(name: str) -> str:
         filename = TEMPLATE_FILES[name]
     except KeyError:
         raise PolicyError(
-            f"unknown policy name {name!r}; use one of {', '.join(TEMPLATE_NAMES)} or a JSON file path"
+            f"unknown policy name {name!r}; use one of "
+            f"{', '.join(TEMPLATE_NAMES)} or a JSON file path"
         ) from None
-    return resources.files("pytest_tgstate.world").joinpath("policies").joinpath(filename).read_text()
+    return (
+        resources.files("pytest_tgstate.world")
+        .joinpath("policies")
+        .joinpath(filename)
+        .read_text()
+    )
 
 
 def render_template_text(name: str, values: TemplateValues) -> str:
@@ -65,4 +71,6 @@ def render_template_text(name: str, values: TemplateValues) -> str:
 
 def render_template(name: str, values: TemplateValues) -> Policy:
     """Return the documented policy ``name`` with the world's real names."""
-    return parse_policy_text(render_template_text(name, values), name=name, kind="identity")
+    return parse_policy_text(
+        render_template_text(name, values), name=name, kind="identity"
+    )
