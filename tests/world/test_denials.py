@@ -1,4 +1,4 @@
-"""The error a denied request gets, per protocol, and that moto never sees it."""
+"""The error a denied request gets, per protocol, and that it never reaches moto."""
 
 from __future__ import annotations
 

@@ -73,7 +73,7 @@ REQUEST_IDS = [f"{case[0]}-{index}" for index, case in enumerate(SIGNED_REQUESTS
 def _signed(
     service: str, method: str, url: str, body: bytes, headers: dict[str, str]
 ) -> HttpRequest:
-    """Sign a request with botocore's signer and return it as the gateway sees it."""
+    """Sign a request with botocore's signer; return it as the gateway receives it."""
     request = AWSRequest(method=method, url=url, data=body, headers=dict(headers))
     signer = S3SigV4Auth if service == "s3" else SigV4Auth
     signer(Credentials(ACCESS_KEY, SECRET), service, "us-east-1").add_auth(request)

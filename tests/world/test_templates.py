@@ -16,7 +16,7 @@ from pytest_tgstate.world.templates import (
 )
 
 #: Copies of the policies as Terragrunt's "AWS Auth" documentation page prints
-#: them, kept apart from the package so that a change to either shows up.
+#: them, kept apart from the package so that a test fails when either changes.
 DOCS_COPIES = Path(__file__).parent.parent / "data" / "terragrunt-docs"
 VALUES = TemplateValues(
     account="123456789012",
