@@ -270,7 +270,7 @@ def access_denied(service: str, message: str, *, head: bool = False) -> RawRespo
     if family == "s3":
         return s3_error(403, "AccessDenied", message, head=head)
     if family == "json":
-        # JSON services (DynamoDB, KMS) answer 400; REST JSON ones (Lambda) 403.
+        # JSON services (DynamoDB, KMS) return 400; REST JSON ones (Lambda) 403.
         status = 403 if service_protocol(service) == "rest-json" else 400
         return json_error(status, "AccessDeniedException", message)
     return query_error(service, 403, "AccessDenied", message)

@@ -82,8 +82,8 @@ def moto_store(gate: Callable[[Any, Callable[[Any], Any]], Any]) -> Iterator[Non
         # moto evaluates bucket policies on object requests with conditions
         # ignored, so Terragrunt's EnforcedTLS statement would deny every
         # state read. The gateway evaluates bucket policies itself, so moto
-        # is told every request is permitted: with NEUTRAL, moto still
-        # rejects unsigned reads of objects without a public-read ACL.
+        # gets PERMITTED for every request: with NEUTRAL, moto still rejects
+        # unsigned reads of objects without a public-read ACL.
         mock.patch.object(
             FakeBucket,
             "get_permission",

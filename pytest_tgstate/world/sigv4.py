@@ -1,8 +1,9 @@
 """AWS Signature Version 4: reading the credential and verifying the signature.
 
-Verification recomputes the signature with botocore's own signer from the
-path exactly as sent, the signed headers only and the stored secret, and
-compares it in constant time.
+Verification recomputes the signature from the path exactly as sent, the
+signed headers only and the stored secret, with the canonicalisation rules of
+botocore's signer (presigned URLs go through botocore's query signer itself),
+and compares it in constant time.
 """
 
 from __future__ import annotations
@@ -59,8 +60,8 @@ class MalformedSignature(ValueError):
 class UnsupportedSignature(MalformedSignature):
     """A request signed with AWS Signature Version 2.
 
-    S3 buckets created after 24 June 2020 reject SigV2 (AWS's SigV2
-    deprecation notice), and every bucket of a world is that new.
+    S3 buckets created after 24 June 2020 reject SigV2, as AWS announced when
+    it turned SigV2 off for S3, and every bucket of a world is that new.
     """
 
     code = "InvalidRequest"

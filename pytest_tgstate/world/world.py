@@ -37,8 +37,8 @@ _ADMIN_HEADER = "x-tgstate-admin"
 #: moto reads these at request time; a world ignores the caller's values.
 _MOTO_VARIABLES = ("MOTO_ACCOUNT_ID", "MOTO_S3_ALLOW_CROSSACCOUNT_ACCESS")
 _CLIENT_CONFIG = Config(retries={"max_attempts": 1, "mode": "standard"})
-# botocore presigns S3 URLs with SigV2 unless told otherwise, and S3 rejects
-# SigV2 for buckets created since June 2020.
+# botocore presigns S3 URLs with SigV2 unless configured otherwise, and S3
+# rejects SigV2 for buckets created since June 2020.
 _S3_CLIENT_CONFIG = _CLIENT_CONFIG.merge(Config(signature_version="s3v4"))
 
 _active: World | None = None
