@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,6 +17,7 @@ from ..iam.principal import Caller
 from ..workflows.config import (
     LOCK_MODES,
     ConfigError,
+    LockMode,
     RemoteStateConfig,
     parse_set_option,
 )
@@ -40,6 +42,8 @@ from .render import render_matrix, render_result
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+#: An IAM action as a request names it: a service prefix and an action name.
+_ACTION = re.compile(r"[a-z0-9-]+:[A-Za-z0-9]+")
 
 
 class UsageError(Exception):
@@ -225,7 +229,9 @@ def _load_config(arguments: argparse.Namespace) -> RemoteStateConfig:
 
 def _check(arguments: argparse.Namespace) -> int:
     config = _load_config(arguments)
-    lock = arguments.lock or ("dynamodb" if arguments.config is None else None)
+    lock: LockMode | None = arguments.lock or (
+        "dynamodb" if arguments.config is None else None
+    )
     if lock is not None:
         config = with_lock_mode(config, lock)
     scenario = Scenario(
@@ -294,10 +300,39 @@ def _explain_policy(source: str, kind: Any) -> Any:
             "env/app/terraform.tfstate",
         )
         return load_policy(render_template_text(source, values), name=source, kind=kind)
-    return load_policy(Path(source), kind=kind)
+    path = Path(source)
+    if not path.suffix and not path.exists():
+        raise UsageError(
+            f"unknown policy name {source!r}; "
+            f"use one of {', '.join(TEMPLATE_NAMES)} or a JSON file path"
+        )
+    return load_policy(path, kind=kind)
+
+
+def _check_request(arguments: argparse.Namespace) -> None:
+    """Reject an action, resource or account that no AWS request could carry."""
+    if not _ACTION.fullmatch(arguments.action):
+        raise UsageError(
+            f"--action {arguments.action!r} is invalid; "
+            "write SERVICE:ACTION, e.g. s3:GetObject"
+        )
+    resource = arguments.resource
+    if resource != "*" and not (
+        resource.startswith("arn:") and resource.count(":") >= 5
+    ):
+        raise UsageError(
+            f"--resource {resource!r} is invalid; "
+            "write an ARN such as arn:aws:s3:::my-bucket, or *"
+        )
+    account = arguments.resource_account
+    if account is not None and not (len(account) == 12 and account.isdigit()):
+        raise UsageError(
+            f"--resource-account {account!r} is invalid; an AWS account id is 12 digits"
+        )
 
 
 def _explain(arguments: argparse.Namespace) -> int:
+    _check_request(arguments)
     context: dict[str, tuple[str, ...]] = {}
     for item in arguments.context:
         key, sep, value = item.partition("=")

@@ -34,10 +34,11 @@ def render_result(result: ScenarioResult) -> str:
     lines.append("")
     lines.append(f"outcome: {result.outcome}")
     if result.failed is not None:
-        step = result.failed.failed_step
-        if step is not None:
+        stopped = result.failed.failed_step
+        if stopped is not None:
             lines.append(
-                f"  stopped at: {step.workflow}: {step.name} ({step.operation})"
+                f"  stopped at: {stopped.workflow}: {stopped.name} "
+                f"({stopped.operation})"
             )
         denial = result.denial
         if denial is not None:

@@ -8,10 +8,15 @@ user may only assume it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
+
+from botocore.loaders import create_loader
+from botocore.regions import EndpointResolver
 
 from ..iam.evaluation import Decision
 from ..iam.policy import Policy, PolicyError, load_policy
@@ -27,6 +32,8 @@ WorkflowChoice = Literal["bootstrap", "terraform", "all"]
 WORKFLOW_CHOICES: tuple[str, ...] = ("bootstrap", "terraform", "all")
 DEFAULT_TABLE = "terragrunt-locks"
 PRINCIPAL_NAME = "terragrunt"
+#: An IAM role ARN in the aws partition, the only one the world models.
+_ROLE_ARN = re.compile(r"arn:aws:iam::\d{12}:role/(?:[\w+=,.@-]+/)*[\w+=,.@-]{1,64}")
 
 
 @dataclass(frozen=True)
@@ -67,6 +74,7 @@ class Scenario:
                 f"Terragrunt behaviour {self.terragrunt!r} is invalid; "
                 "use current or legacy"
             )
+        _check_config(self.config)
 
     @property
     def policy_label(self) -> str:
@@ -95,6 +103,40 @@ class Scenario:
                 f"use one of {', '.join(TEMPLATE_NAMES)} or a JSON file path"
             )
         return load_policy(self.policy, name=self.policy_label)
+
+
+def _check_config(config: RemoteStateConfig) -> None:
+    """Reject a config that Terragrunt rejects or that the world cannot set up."""
+    for name in ("bucket", "key", "region"):
+        if not getattr(config, name):
+            raise ConfigError(
+                f"remote_state config key {name} is missing; "
+                "Terragrunt requires bucket, key and region"
+            )
+    if config.region not in _aws_regions():
+        raise ConfigError(
+            f"region {config.region!r} is invalid; use an AWS region such as us-east-1"
+        )
+    role = config.role_to_assume
+    if role and not _ROLE_ARN.fullmatch(role):
+        key = "assume_role.role_arn" if config.assume_role else "role_arn"
+        raise ConfigError(
+            f"{key} {role!r} is invalid; "
+            "use a role ARN such as arn:aws:iam::123456789012:role/NAME"
+        )
+
+
+@lru_cache(maxsize=1)
+def _aws_regions() -> frozenset[str]:
+    """Return the aws-partition regions that have both S3 and DynamoDB.
+
+    The list comes from botocore's bundled endpoint data, read without a
+    session, so the user's AWS profile and config files play no part.
+    """
+    resolver = EndpointResolver(create_loader().load_data("endpoints"))
+    return frozenset(resolver.get_available_endpoints("s3")) & frozenset(
+        resolver.get_available_endpoints("dynamodb")
+    )
 
 
 def with_lock_mode(config: RemoteStateConfig, lock: LockMode) -> RemoteStateConfig:

@@ -445,6 +445,40 @@ def test_scenario_rejects_value(field: str, value: str, message: str) -> None:
     assert str(raised.value).startswith(message)
 
 
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"bucket": ""}, "remote_state config key bucket is missing"),
+        ({"key": ""}, "remote_state config key key is missing"),
+        ({"region": ""}, "remote_state config key region is missing"),
+        ({"region": "mars-1"}, "region 'mars-1' is invalid; use an AWS region"),
+        ({"role_arn": "deployer"}, "role_arn 'deployer' is invalid; use a role ARN"),
+        (
+            {"assume_role": {"role_arn": "arn:aws:iam::123:role/x"}},
+            "assume_role.role_arn 'arn:aws:iam::123:role/x' is invalid",
+        ),
+    ],
+    ids=[
+        "empty-bucket",
+        "empty-key",
+        "empty-region",
+        "unknown-region",
+        "role-not-arn",
+        "role-short-account",
+    ],
+)
+def test_scenario_rejects_config(changes: dict[str, Any], message: str) -> None:
+    config = RemoteStateConfig().replace(**changes)
+    with pytest.raises(ConfigError) as raised:
+        Scenario(config=config)
+    assert str(raised.value).startswith(message)
+
+
+def test_scenario_accepts_other_region() -> None:
+    scenario = Scenario(config=base_config(region="ap-southeast-2"))
+    assert scenario.config.region == "ap-southeast-2"
+
+
 def test_unknown_policy_name() -> None:
     with pytest.raises(PolicyError, match="unknown policy name 'admin'; use one of"):
         Scenario(policy="admin").resolve_policy()
