@@ -399,12 +399,16 @@ def match_principal(
             if caller.kind == "service" and caller.name in values:
                 return "direct"
             continue
+        if principal_type == "Federated":
+            if caller.kind == "web-identity" and caller.arn in values:
+                return "direct"
+            continue
         if principal_type != "AWS":
             continue
         for value in values:
             if value == "*":
                 return "everyone"
-            if caller.kind in ("anonymous", "service"):
+            if caller.kind in ("anonymous", "service", "web-identity"):
                 continue
             if value == caller.arn:
                 return "direct"
