@@ -234,7 +234,7 @@ class Gateway:
                     "resource",
                 )
             return policy, "resource-based policy", owner
-        if requirement.action.lower() in ("sts:assumerole", "sts:assumerolewithwebidentity"):
+        if requirement.action.lower() in _TRUST_ACTIONS:
             role = moto_internals.find_role(resource)
             owner = _arn_account(resource)
             if role is None:
@@ -365,6 +365,18 @@ class Gateway:
         self.journal.append(entry)
         for observer in list(self.settings.observers):
             observer(entry)
+
+
+#: Actions a role's trust policy must allow: assuming it, and tagging or
+#: naming the source identity of the session being created.
+_TRUST_ACTIONS = frozenset(
+    {
+        "sts:assumerole",
+        "sts:assumerolewithwebidentity",
+        "sts:tagsession",
+        "sts:setsourceidentity",
+    }
+)
 
 
 class _StsRejection(Exception):

@@ -33,7 +33,7 @@ def test_tags_denied_without_trust(world: World) -> None:
     role = world.create_role("tagged", trust=trust(world.account, ["sts:AssumeRole"]))
     sts = world.client("sts", user)
     with pytest.raises(ClientError) as raised:
-        sts.assume_role(RoleArn=role.arn, RoleSessionName="s", Tags=[{"Key": "team", "Value": "a"}])
+        sts.assume_role(RoleArn=role.arn, RoleSessionName="session", Tags=[{"Key": "team", "Value": "a"}])
     assert raised.value.response["Error"]["Code"] == "AccessDenied"
     assert "sts:TagSession" in str(raised.value)
 
@@ -42,8 +42,8 @@ def test_tags_allowed_with_trust(world: World) -> None:
     user = world.create_user("caller", policy=ALLOW_STS)
     role = world.create_role("tagged", trust=trust(world.account, ["sts:AssumeRole", "sts:TagSession"]))
     sts = world.client("sts", user)
-    response = sts.assume_role(RoleArn=role.arn, RoleSessionName="s", Tags=[{"Key": "team", "Value": "a"}])
-    assert response["AssumedRoleUser"]["Arn"].endswith("assumed-role/tagged/s")
+    response = sts.assume_role(RoleArn=role.arn, RoleSessionName="session", Tags=[{"Key": "team", "Value": "a"}])
+    assert response["AssumedRoleUser"]["Arn"].endswith("assumed-role/tagged/session")
 
 
 def test_source_identity_needs_trust(world: World) -> None:
@@ -51,5 +51,5 @@ def test_source_identity_needs_trust(world: World) -> None:
     role = world.create_role("named", trust=trust(world.account, ["sts:AssumeRole"]))
     sts = world.client("sts", user)
     with pytest.raises(ClientError) as raised:
-        sts.assume_role(RoleArn=role.arn, RoleSessionName="s", SourceIdentity="alice")
+        sts.assume_role(RoleArn=role.arn, RoleSessionName="session", SourceIdentity="alice")
     assert "sts:SetSourceIdentity" in str(raised.value)
