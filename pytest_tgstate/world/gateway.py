@@ -130,7 +130,7 @@ class Gateway:
 
         response = forward()
         if response is not None:
-            self._after(operation, response)
+            self._after(operation, identity, response)
             hidden = self._hide_missing_object(operation, identity, request, response)
             if hidden is not None:
                 list_decision, response = hidden
@@ -294,13 +294,22 @@ class Gateway:
             return None
         return decision, access_denied("s3", decision.message, head=request.method == "HEAD")
 
-    def _after(self, operation: Operation, response: RawResponse) -> None:
-        if (
-            operation.service == "sts"
-            and operation.name in ("AssumeRole", "AssumeRoleWithWebIdentity")
-            and response[0] == 200
-        ):
+    def _after(self, operation: Operation, identity: Identity, response: RawResponse) -> None:
+        if response[0] != 200:
+            return
+        if operation.service == "sts" and operation.name in ("AssumeRole", "AssumeRoleWithWebIdentity"):
             self._adopt_session(operation, response[2])
+        if operation.service == "dynamodb" and operation.name == "UpdateTable":
+            specification = operation.params.get("SSESpecification")
+            if isinstance(specification, dict) and "Enabled" in specification:
+                # moto 5.2 ignores SSESpecification in UpdateTable; AWS applies it.
+                moto_internals.set_table_encryption(
+                    identity.caller.account,
+                    operation.region,
+                    str(operation.params.get("TableName", "")),
+                    enabled=bool(specification["Enabled"]),
+                    kms_key=specification.get("KMSMasterKeyId"),
+                )
 
     def _adopt_session(self, operation: Operation, body: bytes) -> None:
         # moto dates the session with the real clock; the world's clock may be

@@ -163,3 +163,17 @@ def find_role(role_arn: str) -> Any | None:
 
 def known_accounts() -> list[str]:
     return list(iam_backends.keys())
+
+
+def set_table_encryption(
+    account: str, region: str, table: str, *, enabled: bool, kms_key: str | None
+) -> None:
+    """Apply an UpdateTable SSESpecification to a moto table, which moto skips."""
+    found = dynamodb_backend(account, region).tables.get(table)
+    if found is None:
+        return
+    if not enabled:
+        found.sse_specification = None
+        return
+    key = kms_key or f"arn:aws:kms:{region}:{account}:alias/aws/dynamodb"
+    found.sse_specification = {"Enabled": True, "SSEType": "KMS", "KMSMasterKeyId": key}

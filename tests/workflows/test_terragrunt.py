@@ -757,11 +757,6 @@ def test_lock_table_encryption_poll_notes(world: World, user: Principal) -> None
     assert polls[0].note == "poll 1 of 30, 20 s apart"
 
 
-@pytest.mark.xfail(
-    reason="moto 5.2.5 ignores SSESpecification in UpdateTable, so the table "
-    "never reports SSE ENABLED",
-    strict=True,
-)
 def test_lock_table_encryption_succeeds(world: World, user: Principal) -> None:
     world.set_table_state(TABLE, "present")
     config = RemoteStateConfig(
@@ -769,6 +764,8 @@ def test_lock_table_encryption_succeeds(world: World, user: Principal) -> None:
     )
     result = bootstrap(world, user, config)
     assert result.outcome == "succeeded"
+    polls = [s for s in result.steps if s.name == "wait for lock table encryption"]
+    assert len(polls) == 1
 
 
 def test_encrypted_lock_table_not_updated(world: World, user: Principal) -> None:
