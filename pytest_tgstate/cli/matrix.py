@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..workflows.config import LockMode, RemoteStateConfig
-from ..workflows.scenario import Scenario, with_lock_mode
+from ..workflows.scenario import Scenario, WorkflowChoice, with_lock_mode
 from ..workflows.terragrunt import TerragruntBehaviour
 from ..world.templates import TEMPLATE_NAMES
 
@@ -22,6 +22,7 @@ class MatrixRow:
     settings: tuple[tuple[str, Any], ...] = ()
     terragrunt: TerragruntBehaviour = "current"
     description: str = ""
+    workflow: WorkflowChoice = "all"
 
 
 MATRIX_ROWS: tuple[MatrixRow, ...] = (
@@ -108,6 +109,23 @@ MATRIX_ROWS: tuple[MatrixRow, ...] = (
         terragrunt="legacy",
         description="first run with Terragrunt before 0.85 (AWS SDK for Go v1)",
     ),
+    MatrixRow(
+        "terraform-only",
+        "bootstrapped",
+        "present",
+        "dynamodb",
+        workflow="terraform",
+        description="Terragrunt without --backend-bootstrap (the default since 0.87): "
+        "only Terraform's init and apply touch the state",
+    ),
+    MatrixRow(
+        "terraform-only-external-bucket",
+        "foreign",
+        "missing",
+        "lockfile",
+        workflow="terraform",
+        description="another account's bucket, lock file, no bootstrap",
+    ),
 )
 
 
@@ -125,6 +143,7 @@ def matrix_scenarios(base: RemoteStateConfig | None = None) -> list[Scenario]:
                     table_state=row.table_state,
                     config=config,
                     terragrunt=row.terragrunt,
+                    workflow=row.workflow,
                     name=row.name,
                 )
             )

@@ -95,27 +95,23 @@ def render_decision(decision: Decision) -> str:
 
 
 def render_matrix(results: list[ScenarioResult]) -> str:
-    """Render matrix results as a fixed-width table, one row per scenario and policy."""
-    header = ("scenario", "policy", "outcome", "failed step", "denied action")
+    """Render matrix results as a fixed-width table, one row per scenario and policy.
+
+    The last column names the denied action and which kind of policy lacked
+    it (identity-based, the bucket owner's resource-based policy, ...), or
+    the error code of a run that failed without a denial.
+    """
+    header = ("scenario", "policy", "outcome", "stopped at", "denied action or error")
     rows = [header]
     for result in results:
         step = result.failed.failed_step if result.failed else None
-        denial = result.denial
         rows.append(
             (
                 result.scenario.name,
                 result.scenario.policy_label,
                 result.outcome,
                 f"{step.workflow}: {step.name}" if step else "-",
-                denial.action
-                if denial
-                else (
-                    "-"
-                    if result.outcome == "succeeded"
-                    else (step.error_code or "-")
-                    if step
-                    else "-"
-                ),
+                _matrix_cause(result),
             )
         )
     widths = [max(len(row[index]) for row in rows) for index in range(len(header))]
@@ -129,3 +125,18 @@ def render_matrix(results: list[ScenarioResult]) -> str:
         if number == 0:
             lines.append("  ".join("-" * width for width in widths))
     return "\n".join(lines)
+
+
+def _matrix_cause(result: ScenarioResult) -> str:
+    if result.outcome == "succeeded":
+        return "-"
+    denial = result.denial
+    if denial is not None:
+        kind = denial.policy_kind or "identity-based policy"
+        if denial.reason == "explicit deny":
+            return f"{denial.action} (explicit deny in {kind})"
+        return f"{denial.action} (no {kind} allows it)"
+    step = result.failed.failed_step if result.failed else None
+    if step is not None and step.error_code:
+        return f"error {step.error_code}"
+    return "error"

@@ -523,12 +523,24 @@ def test_matrix_text_table(capsys: pytest.CaptureFixture[str]) -> None:
         "scenario",
         "policy",
         "outcome",
-        "failed",
-        "step",
+        "stopped",
+        "at",
         "denied",
         "action",
+        "or",
+        "error",
     ]
     assert len(lines) == 2 + len(MATRIX_ROWS) * len(POLICIES)
+
+
+def test_matrix_names_resource_policy(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run_main(capsys, "matrix")
+    row = next(
+        line.split()
+        for line in out.splitlines()
+        if line.split()[:2] == ["external-bucket", "full"]
+    )
+    assert "resource-based" in row
 
 
 def test_matrix_set_changes_rows(capsys: pytest.CaptureFixture[str]) -> None:
