@@ -275,28 +275,67 @@ def _classify_s3(request: HttpRequest, region: str) -> Operation:
     else:
         shape = "object"
     query = dict(request.query_pairs)
-    candidates = _s3_bindings().get((request.method, shape), [])
-    for binding in candidates:
-        if (
-            all(
-                name in query and (value is None or query[name] == value)
-                for name, value in binding.literals
-            )
-            and all(name in query for name in binding.required_query)
-            and all(name in request.headers for name in binding.required_headers)
-        ):
-            return Operation(
-                "s3",
-                binding.name,
-                region,
-                bucket=bucket,
-                key=key,
-                params=query,
-                headers=request.headers,
-                body=request.body,
-            )
+    valued, headers = _s3_match_inputs()
+    name = _match_s3_binding(
+        request.method,
+        shape,
+        frozenset(query),
+        tuple((literal, query[literal]) for literal in valued if literal in query),
+        frozenset(header for header in headers if header in request.headers),
+    )
+    if name is not None:
+        return Operation(
+            "s3",
+            name,
+            region,
+            bucket=bucket,
+            key=key,
+            params=query,
+            headers=request.headers,
+            body=request.body,
+        )
     raise UnclassifiedRequest(
         f"S3 request {request.method} {request.raw_path}"
         + (f"?{request.query}" if request.query else "")
         + " matches no S3 operation"
     )
+
+
+@lru_cache(maxsize=1)
+def _s3_match_inputs() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Return the query keys whose value a binding checks, and its required headers."""
+    valued: set[str] = set()
+    headers: set[str] = set()
+    for candidates in _s3_bindings().values():
+        for binding in candidates:
+            valued.update(name for name, value in binding.literals if value is not None)
+            headers.update(binding.required_headers)
+    return tuple(sorted(valued)), tuple(sorted(headers))
+
+
+@lru_cache(maxsize=1024)
+def _match_s3_binding(
+    method: str,
+    shape: str,
+    query_names: frozenset[str],
+    literal_values: tuple[tuple[str, str], ...],
+    headers: frozenset[str],
+) -> str | None:
+    """Return the most specific S3 operation for a request's form, or None.
+
+    The arguments are everything a binding checks, so the result is cached:
+    the query's key names, the values of keys that some binding requires
+    with a value (``list-type=2``) and which of the checked headers are sent.
+    """
+    values = dict(literal_values)
+    for binding in _s3_bindings().get((method, shape), []):
+        if (
+            all(
+                name in query_names and (value is None or values.get(name) == value)
+                for name, value in binding.literals
+            )
+            and all(name in query_names for name in binding.required_query)
+            and all(name in headers for name in binding.required_headers)
+        ):
+            return binding.name
+    return None

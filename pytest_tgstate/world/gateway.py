@@ -114,7 +114,11 @@ class Gateway:
             return response
 
         requirements = requirements_for(operation, _WorldResolver(identity.caller))
-        decisions = tuple(self._decide(identity, requirement, request) for requirement in requirements)
+        request_context = self._request_context(request)
+        decisions = tuple(
+            self._decide(identity, requirement, request, request_context)
+            for requirement in requirements
+        )
         denial = next((decision for decision in decisions if not decision.allowed), None)
         audit = self.settings.mode == "audit"
 
@@ -194,9 +198,18 @@ class Gateway:
                     pairs.append((str(claim), str(item)))
         return Identity(Caller.web_identity(provider_arn, account, tuple(pairs)))
 
-    def _decide(self, identity: Identity, requirement: Requirement, request: HttpRequest) -> Decision:
+    def _decide(
+        self,
+        identity: Identity,
+        requirement: Requirement,
+        request: HttpRequest,
+        request_context: Mapping[str, tuple[str, ...]] | None = None,
+    ) -> Decision:
         resource_policy, resource_kind, owner = self._resource_policy(requirement)
-        context = self._global_context(request, requirement)
+        if request_context is None:
+            request_context = self._request_context(request)
+        context = dict(request_context)
+        context["aws:requestedregion"] = (self._requested_region(requirement),)
         context.update(requirement.context)
         if owner is not None:
             context.setdefault("s3:resourceaccount", (owner,))
@@ -245,18 +258,21 @@ class Gateway:
             return trust, "role trust policy", owner
         return None, "resource-based policy", _arn_account(resource)
 
-    def _global_context(self, request: HttpRequest, requirement: Requirement) -> dict[str, tuple[str, ...]]:
+    def _request_context(self, request: HttpRequest) -> dict[str, tuple[str, ...]]:
+        """Return the global condition keys that are the same for every requirement."""
         now = self.settings.now()
-        region = self.settings.region
-        credential_region = requirement.resource.split(":")[3] if requirement.resource.count(":") >= 5 else ""
         return {
             "aws:securetransport": ("true" if request.secure and self.settings.secure_transport else "false",),
             "aws:currenttime": (now.strftime("%Y-%m-%dT%H:%M:%SZ"),),
             "aws:epochtime": (str(int(now.timestamp())),),
-            "aws:requestedregion": (credential_region or region,),
             "aws:sourceip": (request.source_ip,),
             "aws:useragent": (request.header("user-agent"),),
         }
+
+    def _requested_region(self, requirement: Requirement) -> str:
+        resource = requirement.resource
+        credential_region = resource.split(":")[3] if resource.count(":") >= 5 else ""
+        return credential_region or self.settings.region
 
     def _service_rules(self, operation: Operation, identity: Identity) -> RawResponse | None:
         """Apply S3 rules that are not IAM decisions: owner-only calls, policy syntax."""
