@@ -116,3 +116,18 @@ def test_malformed_authorization_rejected(world: World) -> None:
         s3.meta.events.unregister("before-send.s3", _corrupt_authorization)
     assert code_of(error) == "IncompleteSignature"
     assert status_of(error) == 400
+
+
+def test_copy_source_header_selects_copy() -> None:
+    url = f"https://{BUCKET}.s3.amazonaws.com/env/copy"
+    copy = _request("PUT", url, **{"x-amz-copy-source": f"{BUCKET}/env/state"})
+    assert classify(copy, "s3", "us-east-1").name == "CopyObject"
+    assert classify(_request("PUT", url), "s3", "us-east-1").name == "PutObject"
+
+
+def test_list_type_value_checked() -> None:
+    url = f"https://{BUCKET}.s3.amazonaws.com/"
+    version_two = _request("GET", f"{url}?list-type=2")
+    other_value = _request("GET", f"{url}?list-type=3")
+    assert classify(version_two, "s3", "us-east-1").name == "ListObjectsV2"
+    assert classify(other_value, "s3", "us-east-1").name == "ListObjects"
