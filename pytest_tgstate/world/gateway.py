@@ -114,9 +114,9 @@ class Gateway:
             return response
 
         requirements = requirements_for(operation, _WorldResolver(identity.caller))
-        request_context = self._request_context(request)
+        request_context = self._request_context(request, operation.region)
         decisions = tuple(
-            self._decide(identity, requirement, request, request_context)
+            self._decide(identity, requirement, request_context)
             for requirement in requirements
         )
         denial = next((decision for decision in decisions if not decision.allowed), None)
@@ -202,14 +202,10 @@ class Gateway:
         self,
         identity: Identity,
         requirement: Requirement,
-        request: HttpRequest,
-        request_context: Mapping[str, tuple[str, ...]] | None = None,
+        request_context: Mapping[str, tuple[str, ...]],
     ) -> Decision:
         resource_policy, resource_kind, owner = self._resource_policy(requirement)
-        if request_context is None:
-            request_context = self._request_context(request)
         context = dict(request_context)
-        context["aws:requestedregion"] = (self._requested_region(requirement),)
         context.update(requirement.context)
         if owner is not None:
             context.setdefault("s3:resourceaccount", (owner,))
@@ -258,21 +254,21 @@ class Gateway:
             return trust, "role trust policy", owner
         return None, "resource-based policy", _arn_account(resource)
 
-    def _request_context(self, request: HttpRequest) -> dict[str, tuple[str, ...]]:
-        """Return the global condition keys that are the same for every requirement."""
+    def _request_context(self, request: HttpRequest, region: str) -> dict[str, tuple[str, ...]]:
+        """Return the global condition keys that are the same for every requirement.
+
+        ``aws:RequestedRegion`` is the region the request was signed for, which
+        is the region of the endpoint it was sent to.
+        """
         now = self.settings.now()
         return {
+            "aws:requestedregion": (region,),
             "aws:securetransport": ("true" if request.secure and self.settings.secure_transport else "false",),
             "aws:currenttime": (now.strftime("%Y-%m-%dT%H:%M:%SZ"),),
             "aws:epochtime": (str(int(now.timestamp())),),
             "aws:sourceip": (request.source_ip,),
             "aws:useragent": (request.header("user-agent"),),
         }
-
-    def _requested_region(self, requirement: Requirement) -> str:
-        resource = requirement.resource
-        credential_region = resource.split(":")[3] if resource.count(":") >= 5 else ""
-        return credential_region or self.settings.region
 
     def _service_rules(self, operation: Operation, identity: Identity) -> RawResponse | None:
         """Apply S3 rules that are not IAM decisions: owner-only calls, policy syntax."""
@@ -305,7 +301,8 @@ class Gateway:
         if response[0] != 404 or not operation.bucket:
             return None
         requirement = Requirement("s3:ListBucket", f"arn:aws:s3:::{operation.bucket}")
-        decision = self._decide(identity, requirement, request)
+        context = self._request_context(request, operation.region)
+        decision = self._decide(identity, requirement, context)
         if decision.allowed or self.settings.mode == "audit":
             return None
         return decision, access_denied("s3", decision.message, head=request.method == "HEAD")

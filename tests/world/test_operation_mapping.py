@@ -17,6 +17,7 @@ from .support import (
     allow,
     client_error,
     code_of,
+    document,
     message_of,
     status_of,
 )
@@ -238,3 +239,23 @@ def test_unmapped_operation_denied(
     assert code_of(error) == code
     assert status_of(error) == status
     assert action in message_of(error)
+
+
+def test_requested_region_is_signing_region(world: World) -> None:
+    region_only = document(
+        {
+            "Effect": "Allow",
+            "Action": "s3:*",
+            "Resource": "*",
+            "Condition": {"StringEquals": {"aws:RequestedRegion": "eu-west-1"}},
+        }
+    )
+    user = world.create_user("alice", policy=region_only)
+    world.client("s3", user, region="eu-west-1").create_bucket(
+        Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
+    )
+    error = client_error(
+        lambda: world.client("s3", user).create_bucket(Bucket="terragrunt-other")
+    )
+    assert world.journal[-2].status == 200
+    assert code_of(error) == "AccessDenied"
