@@ -62,6 +62,10 @@ class UnsupportedSignature(MalformedSignature):
 
     S3 buckets created after 24 June 2020 reject SigV2, as AWS announced when
     it turned SigV2 off for S3, and every bucket of a world is that new.
+
+    NOTE: the error code and message are those S3 sends in SigV4-only
+    regions; they were not checked against a new bucket in us-east-1, where
+    botocore still presigns with SigV2 unless configured otherwise.
     """
 
     code = "InvalidRequest"
