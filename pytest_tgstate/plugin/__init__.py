@@ -28,7 +28,7 @@ from .fixtures import (
 from .handle import Tgstate
 from .markers import MARKERS, MarkerError, marker_help, merged_marker
 from .outcome import check, is_denial_error, observe, summary_row
-from .state import STATE_KEY, read_options
+from .state import STATE_KEY, PluginState, read_options
 
 __all__ = [
     "Tgstate",
@@ -51,13 +51,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--tgstate-region",
         dest="tgstate_region",
         metavar="REGION",
-        help="default AWS region of each test's world (ini tgstate_region; default us-east-1)",
+        help="default AWS region of each test's world "
+        "(ini tgstate_region; default us-east-1)",
     )
     group.addoption(
         "--tgstate-account",
         dest="tgstate_account",
         metavar="ACCOUNT",
-        help="default 12-digit account id of each test's world (ini tgstate_account; default 123456789012)",
+        help="default 12-digit account id of each test's world "
+        "(ini tgstate_account; default 123456789012)",
     )
     group.addoption(
         "--tgstate-report",
@@ -69,7 +71,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--tgstate-summary",
         dest="tgstate_summary",
         choices=("yes", "no"),
-        help="print the tgstate summary section at the end (ini tgstate_summary; default yes)",
+        help="print the tgstate summary section at the end "
+        "(ini tgstate_summary; default yes)",
     )
     parser.addini(
         "tgstate_region", "default AWS region of each test's world", default=""
@@ -88,13 +91,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+_RECORDER_NAME = "tgstate-recorder"
+
+
 def pytest_configure(config: pytest.Config) -> None:
     for name in MARKERS:
         config.addinivalue_line("markers", marker_help(name))
-    config.stash[STATE_KEY] = read_options(config)
+    state = read_options(config)
+    config.stash[STATE_KEY] = state
+    config.pluginmanager.register(_Recorder(state), _RECORDER_NAME)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    recorder = config.pluginmanager.get_plugin(_RECORDER_NAME)
+    if recorder is not None:
+        config.pluginmanager.unregister(recorder)
     state = config.stash.get(STATE_KEY, None)
     if state is not None and state.world is not None:
         state.world.stop()
@@ -104,8 +115,9 @@ def pytest_report_header(config: pytest.Config) -> str:
     state = config.stash[STATE_KEY]
     return (
         f"tgstate: pytest-tgstate {__version__}, moto {metadata.version('moto')}, "
-        f"boto3 {metadata.version('boto3')}; models Terragrunt {TERRAGRUNT_MODEL_VERSION} "
-        f"(current) and before 0.85 (legacy), Terraform {TERRAFORM_VERSION}; "
+        f"boto3 {metadata.version('boto3')}; "
+        f"models Terragrunt {TERRAGRUNT_MODEL_VERSION} (current) and before 0.85 "
+        f"(legacy), Terraform {TERRAFORM_VERSION}; "
         f"account {state.account}, region {state.region}"
     )
 
@@ -115,8 +127,10 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         return
     try:
         cases = merged_marker(metafunc.definition, "tgstate_matrix")
-    except MarkerError as error:
-        raise pytest.UsageError(f"{metafunc.definition.nodeid}: {error}") from None
+    except MarkerError:
+        # Left unparametrized, the test fails at setup with the marker's
+        # error, and the rest of the session still runs.
+        return
     assert cases is not None
     metafunc.parametrize(
         "_tgstate_matrix_case",
@@ -142,6 +156,10 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
     expectation = item.stash.get(EXPECTATION_KEY, None)
     observation = observe(handle, error if isinstance(error, Exception) else None)
     item.user_properties.extend(observation.properties(handle.policy_name, expectation))
+    if error is not None and not isinstance(error, Exception):
+        # pytest.skip, pytest.xfail, pytest.exit and KeyboardInterrupt keep
+        # their meaning whatever the journal holds.
+        raise error
     if expectation is None:
         if error is not None:
             raise error
@@ -156,30 +174,30 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
     return result
 
 
-def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    if report.when != "call":
-        return
-    properties = {
-        name: value
-        for name, value in report.user_properties
-        if str(name).startswith("tgstate_")
-    }
-    if not properties:
-        return
-    config = _CONFIG.get("config")
-    if config is None:
-        return
-    row = summary_row(report.nodeid, properties)
-    row["result"] = report.outcome
-    config.stash[STATE_KEY].records.append(row)
+class _Recorder:
+    """Collects the tgstate properties of each test report into the session's records.
 
+    Registered per config, so a pytest run inside a test (pytester) keeps
+    its own records. Under pytest-xdist it runs in the controller, on the
+    reports the workers send.
+    """
 
-_CONFIG: dict[str, pytest.Config] = {}
+    def __init__(self, state: PluginState) -> None:
+        self._state = state
 
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_sessionstart(session: pytest.Session) -> None:
-    _CONFIG["config"] = session.config
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.when != "call":
+            return
+        properties = {
+            name: value
+            for name, value in report.user_properties
+            if str(name).startswith("tgstate_")
+        }
+        if not properties:
+            return
+        row = summary_row(report.nodeid, properties)
+        row["result"] = report.outcome
+        self._state.records.append(row)
 
 
 def pytest_terminal_summary(
@@ -188,6 +206,9 @@ def pytest_terminal_summary(
     state = config.stash[STATE_KEY]
     if not state.summary or not state.records:
         return
+    # In verbose mode the reporter still owes a line break for the last test
+    # line, and would write it between the section title and the table.
+    terminalreporter.ensure_newline()
     terminalreporter.section("tgstate")
     header = ("test", "policy", "expected", "actual", "denied", "statement")
     rows = [header]
@@ -211,7 +232,7 @@ def pytest_terminal_summary(
     for number, row in enumerate(rows):
         terminalreporter.write_line(
             "  ".join(
-                str(cell).ljust(width) for cell, width in zip(row, widths)
+                str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)
             ).rstrip()
         )
         if number == 0:

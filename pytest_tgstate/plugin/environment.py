@@ -30,8 +30,13 @@ def prepare_home(home: Path) -> tuple[Path, Path]:
     return config, credentials
 
 
-def aws_variables(home: Path, principal: Principal, region: str) -> dict[str, str]:
-    """Return the AWS variables a test process runs with."""
+def aws_variables(
+    home: Path, principal: Principal | None, region: str
+) -> dict[str, str]:
+    """Return the AWS variables a test process runs with.
+
+    Without a principal there are no credential variables.
+    """
     config, credentials = prepare_home(home)
     variables = {
         "AWS_CONFIG_FILE": str(config),
@@ -40,7 +45,8 @@ def aws_variables(home: Path, principal: Principal, region: str) -> dict[str, st
         "AWS_REGION": region,
         "AWS_EC2_METADATA_DISABLED": "true",
     }
-    variables.update(principal.env())
+    if principal is not None:
+        variables.update(principal.env())
     return variables
 
 
@@ -58,11 +64,15 @@ def subprocess_env(home: Path, principal: Principal, region: str) -> dict[str, s
 
 
 @contextmanager
-def hermetic_environment(
-    home: Path, principal: Principal, region: str
-) -> Iterator[None]:
-    """Run the block with AWS variables replaced, then restore ``os.environ`` exactly.
+def hermetic_environment(home: Path, region: str) -> Iterator[None]:
+    """Run the block without the caller's AWS variables, then restore ``os.environ``.
 
+    ``os.environ`` is restored exactly, whatever the block changed.
+
+    The block starts with the region and the empty config and credentials
+    files of ``home``, so setting up a world reads nothing of the caller's
+    AWS configuration (an ``AWS_PROFILE`` naming a missing profile would
+    break client creation). `use_principal` then adds a principal's keys.
     boto3's default session caches credentials, so it is cleared on entry
     and restored on exit.
     """
@@ -72,10 +82,15 @@ def hermetic_environment(
         for name in list(os.environ):
             if name.startswith(_REMOVED_PREFIXES):
                 del os.environ[name]
-        os.environ.update(aws_variables(home, principal, region))
+        os.environ.update(aws_variables(home, None, region))
         boto3.DEFAULT_SESSION = None
         yield
     finally:
         os.environ.clear()
         os.environ.update(saved)
         boto3.DEFAULT_SESSION = saved_session
+
+
+def use_principal(principal: Principal) -> None:
+    """Put ``principal``'s keys into ``os.environ``, inside `hermetic_environment`."""
+    os.environ.update(principal.env())

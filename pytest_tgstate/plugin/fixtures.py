@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -10,9 +10,10 @@ import pytest
 
 from ..workflows.config import ConfigError, RemoteStateConfig
 from ..workflows.scenario import with_lock_mode
+from ..world.journal import JournalEntry
 from ..world.principals import Principal
 from ..world.world import World
-from .environment import hermetic_environment
+from .environment import hermetic_environment, use_principal
 from .handle import Tgstate
 from .markers import (
     Expectation,
@@ -21,7 +22,7 @@ from .markers import (
     WorldSpec,
     merged_marker,
 )
-from .state import STATE_KEY
+from .state import STATE_KEY, foreign_account_for
 
 HANDLE_KEY = pytest.StashKey[Tgstate]()
 EXPECTATION_KEY = pytest.StashKey["Expectation | None"]()
@@ -38,9 +39,14 @@ def _tgstate_matrix_case(
 
 
 @pytest.fixture(autouse=True)
-def _tgstate_markers(request: pytest.FixtureRequest) -> None:
+def _tgstate_markers(
+    request: pytest.FixtureRequest,
+    _tgstate_matrix_case: tuple[str, Expectation] | None,
+) -> None:
     # A test carrying a tgstate marker gets the tgstate fixture even when it
-    # does not name it, so its expectation can be checked.
+    # does not name it, so its expectation can be checked. Naming
+    # _tgstate_matrix_case puts it in every test's fixture closure, which
+    # pytest_generate_tests needs to parametrize it.
     node = request.node
     if any(
         node.get_closest_marker(name)
@@ -84,8 +90,32 @@ def _config_from_spec(
     return config
 
 
-def _fail_setup(node: pytest.Item, message: str) -> None:
-    pytest.fail(f"{node.nodeid}: {message}", pytrace=False)
+def _region_for(spec: WorldSpec, config: RemoteStateConfig, default: str) -> str:
+    """Return the world's region: the marker's, else the config's own, else the default.
+
+    A config dict without a ``region`` key leaves the session default in place.
+    """
+    if spec.region:
+        return spec.region
+    if isinstance(spec.config, Mapping):
+        return config.region if "region" in spec.config else default
+    if spec.config is not None:
+        return config.region
+    return default
+
+
+def _setup_error(node: pytest.Item, message: str) -> BaseException:
+    """Return the exception that fails ``node``'s setup with a one-line ``message``.
+
+    Raise it with ``from None``, so no chained traceback precedes the message.
+    """
+    return pytest.fail.Exception(f"{node.nodeid}: {message}", pytrace=False)
+
+
+def _policy_name(source: Any) -> str:
+    if isinstance(source, (str, Path)):
+        return str(source)
+    return "inline policy"
 
 
 @pytest.fixture
@@ -112,25 +142,24 @@ def tgstate(
     try:
         world_spec = merged_marker(node, "tgstate_world") or WorldSpec()
         policy_spec = merged_marker(node, "tgstate_policy") or PolicyMarkerSpec()
+        expectation: Expectation | None = merged_marker(node, "tgstate_expect")
+        if _tgstate_matrix_case is None:
+            # pytest_generate_tests leaves a test with an invalid matrix
+            # unparametrized; parsing it again here reports the error.
+            merged_marker(node, "tgstate_matrix")
     except MarkerError as error:
-        _fail_setup(node, str(error))
-        raise  # unreachable: pytest.fail raises
-    expectation: Expectation | None
-    try:
-        expectation = merged_marker(node, "tgstate_expect")
-    except MarkerError as error:
-        _fail_setup(node, str(error))
-        raise
+        raise _setup_error(node, str(error)) from None
     policy_source: Any = policy_spec.policy
-    policy_name = policy_source if isinstance(policy_source, str) else "inline policy"
+    policy_name = _policy_name(policy_source)
     if _tgstate_matrix_case is not None:
         if (
             node.get_closest_marker("tgstate_policy") is not None
             or expectation is not None
         ):
-            _fail_setup(
+            raise _setup_error(
                 node,
-                "tgstate_matrix sets the policy and the expectation; drop tgstate_policy and tgstate_expect",
+                "tgstate_matrix sets the policy and the expectation; "
+                "drop tgstate_policy and tgstate_expect",
             )
         policy_name, expectation = _tgstate_matrix_case
         policy_source = policy_name
@@ -138,51 +167,47 @@ def tgstate(
 
     world = state.session_world()
     world.account = world_spec.account or state.account
-    world.foreign_account = world_spec.foreign_account or _foreign_for(world.account)
+    world.foreign_account = world_spec.foreign_account or foreign_account_for(
+        world.account
+    )
     base_dir = Path(str(request.path)).parent
     try:
         config = _config_from_spec(world_spec, base_dir, world.account)
     except ConfigError as error:
-        _fail_setup(node, f"@pytest.mark.tgstate_world: {error}")
-        raise
-    world.region = world_spec.region or (
-        config.region if world_spec.config is not None else state.region
-    )
-    if world_spec.config is None or world_spec.region:
+        raise _setup_error(node, f"@pytest.mark.tgstate_world: {error}") from None
+    world.region = _region_for(world_spec, config, state.region)
+    if config.region != world.region:
         config = config.replace(region=world.region)
     world.settings.region = world.region
     world.settings.secure_transport = world_spec.secure_transport
 
-    world.start()
-    try:
-        handle = _build_handle(
-            request,
-            state,
-            world,
-            world_spec,
-            policy_spec,
-            policy_source,
-            policy_name,
-            config,
-            tmp_path_factory,
-        )
-        observer = _observer(node)
-        world.settings.observers.append(observer)
-        node.stash[HANDLE_KEY] = handle
-        with hermetic_environment(handle.home, handle.principal, world.region):
+    home = tmp_path_factory.mktemp("tgstate-home")
+    observer = _observer(node)
+    with hermetic_environment(home, world.region):
+        world.start()
+        try:
+            handle = _build_handle(
+                request,
+                state,
+                world,
+                world_spec,
+                policy_spec,
+                policy_source,
+                policy_name,
+                config,
+                home,
+            )
+            world.settings.observers.append(observer)
+            node.stash[HANDLE_KEY] = handle
             yield handle
-    finally:
-        world.stop()
+        finally:
+            if observer in world.settings.observers:
+                world.settings.observers.remove(observer)
+            world.stop()
 
 
-def _foreign_for(account: str) -> str:
-    from ..world.world import FOREIGN_ACCOUNT
-
-    return FOREIGN_ACCOUNT if account != FOREIGN_ACCOUNT else "111122223333"
-
-
-def _observer(node: pytest.Item) -> Any:
-    def observe(entry: Any) -> None:
+def _observer(node: pytest.Item) -> Callable[[JournalEntry], None]:
+    def observe(entry: JournalEntry) -> None:
         node.ihook.pytest_tgstate_decision(entry=entry, item=node)
 
     return observe
@@ -197,11 +222,10 @@ def _build_handle(
     policy_source: Any,
     policy_name: str,
     config: RemoteStateConfig,
-    tmp_path_factory: pytest.TempPathFactory,
+    home: Path,
 ) -> Tgstate:
     node = request.node
     named = state.policies(request.config)
-    home = tmp_path_factory.mktemp("tgstate-home")
     placeholder = Principal("user", PRINCIPAL_NAME, "", world.account, "", "")
     handle = Tgstate(
         world,
@@ -221,9 +245,12 @@ def _build_handle(
             if policy_spec.boundary is not None
             else None
         )
-    except (KeyError, ValueError) as error:
-        _fail_setup(node, f"@pytest.mark.tgstate_policy: {error}")
-        raise
+        principal_policies = {
+            name: handle.resolve_policy(source)
+            for name, source in policy_spec.principals.items()
+        }
+    except ValueError as error:
+        raise _setup_error(node, f"@pytest.mark.tgstate_policy: {error}") from None
     world.set_bucket_state(config.bucket, world_spec.bucket, region=world.region)
     if config.dynamodb_table:
         world.set_table_state(
@@ -232,17 +259,18 @@ def _build_handle(
     handle.principal = world.create_user(
         PRINCIPAL_NAME, policy=policy, boundary=boundary
     )
-    for name, source in policy_spec.principals.items():
-        handle.principals[name] = world.create_user(
-            name, policy=handle.resolve_policy(source)
-        )
+    # A preset that calls boto3 directly acts as the test principal too.
+    use_principal(handle.principal)
+    for name, principal_policy in principal_policies.items():
+        handle.principals[name] = world.create_user(name, policy=principal_policy)
     if world_spec.preset is not None:
         presets = state.presets(request.config)
         if world_spec.preset not in presets:
             known = ", ".join(sorted(presets)) or "none registered"
-            _fail_setup(
+            raise _setup_error(
                 node,
-                f"@pytest.mark.tgstate_world: unknown preset {world_spec.preset!r}; known presets: {known}",
+                f"@pytest.mark.tgstate_world: unknown preset {world_spec.preset!r}; "
+                f"known presets: {known}",
             )
         presets[world_spec.preset](handle)
     return handle

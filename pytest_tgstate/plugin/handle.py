@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -118,7 +119,10 @@ class Tgstate:
         self._workflows = dict(workflows or {})
 
     def __repr__(self) -> str:
-        return f"<Tgstate account={self.account} region={self.region} principal={self.principal.arn}>"
+        return (
+            f"<Tgstate account={self.account} region={self.region} "
+            f"principal={self.principal.arn}>"
+        )
 
     # -- world facts ---------------------------------------------------------
 
@@ -140,7 +144,7 @@ class Tgstate:
 
     @property
     def env(self) -> dict[str, str]:
-        """Environment for a subprocess: the test principal's keys and no real AWS config."""
+        """Environment for a subprocess: the principal's keys, no real AWS config."""
         return environment.subprocess_env(self.home, self.principal, self.region)
 
     # -- clients and principals ---------------------------------------------
@@ -152,13 +156,13 @@ class Tgstate:
         *,
         region: str | None = None,
     ) -> Any:
-        """Return a boto3 client signing as ``principal`` (default: the test principal)."""
+        """Return a boto3 client signing as ``principal`` (default: test principal)."""
         return self.world.client(
             service, principal or self.principal, region=region or self.region
         )
 
     def session(self, principal: Principal | None = None) -> boto3.session.Session:
-        """Return a boto3 session with ``principal``'s credentials (default: the test principal)."""
+        """Return a boto3 session signing as ``principal`` (default: test principal)."""
         return self.world.boto3_session(principal or self.principal, region=self.region)
 
     def policy(self, name: str) -> Policy:
@@ -180,11 +184,17 @@ class Tgstate:
         return load_policy(source, name=name)
 
     def resolve_policy(self, source: PolicySource) -> Policy:
-        """Load ``source``: a documented or registered name, a dict, JSON text or a path."""
+        """Load ``source``: a documented or registered name, a dict, JSON or a path."""
         if isinstance(source, str) and (
             source in TEMPLATE_NAMES or source in self._named_policies
         ):
             return self.policy(source)
+        if isinstance(source, str) and _looks_like_name(source):
+            known = ", ".join(sorted({*TEMPLATE_NAMES, *self._named_policies}))
+            raise ValueError(
+                f"unknown policy name {source!r}; use one of {known}, "
+                "a dict or a JSON file path"
+            )
         return load_policy(source)
 
     def create_user(
@@ -196,7 +206,7 @@ class Tgstate:
         account: str | None = None,
         path: str = "/",
     ) -> Principal:
-        """Create an IAM user with an access key; ``policy`` may be a documented name."""
+        """Create an IAM user with an access key; ``policy`` may be a policy name."""
         return self.world.create_user(
             name,
             policy=self.resolve_policy(policy) if policy is not None else None,
@@ -234,7 +244,7 @@ class Tgstate:
         duration: int = 3600,
         policy: PolicySource | None = None,
     ) -> Principal:
-        """Assume ``role`` through STS as ``principal`` (default: the test principal)."""
+        """Assume ``role`` through STS as ``principal`` (default: test principal)."""
         return self.world.assume_role(
             principal or self.principal,
             role,
@@ -246,13 +256,19 @@ class Tgstate:
     # -- state ---------------------------------------------------------------
 
     def set_bucket_state(self, state: str, bucket: str | None = None) -> None:
-        """Put the state bucket (or ``bucket``) into a preset state; it must not exist yet."""
+        """Create the state bucket (or ``bucket``) in a preset state.
+
+        The bucket must not exist yet.
+        """
         self.world.set_bucket_state(
             bucket or self.config.bucket, state, region=self.region
         )
 
     def set_table_state(self, state: str, table: str | None = None) -> None:
-        """Put the lock table (or ``table``) into a preset state; it must not exist yet."""
+        """Create the lock table (or ``table``) in a preset state.
+
+        The table must not exist yet.
+        """
         self.world.set_table_state(
             table or self.config.dynamodb_table or "terragrunt-locks",
             state,
@@ -312,3 +328,13 @@ class Tgstate:
 
     def failed_results(self) -> list[WorkflowResult]:
         return [result for result in self.results if not result.succeeded]
+
+
+def _looks_like_name(source: str) -> bool:
+    """Return whether ``source`` reads as a policy name rather than JSON or a path."""
+    text = source.strip()
+    if text.startswith(("{", "[")) or text.endswith(".json"):
+        return False
+    if "/" in text or os.sep in text:
+        return False
+    return not Path(text).exists()

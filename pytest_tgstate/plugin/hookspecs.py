@@ -18,8 +18,10 @@ if TYPE_CHECKING:
     from .handle import Tgstate
 
 
-def pytest_tgstate_policies(config: pytest.Config) -> Mapping[str, Any]:
-    """Register named policies for ``tgstate_policy``, ``tgstate_matrix`` and ``Tgstate.policy``.
+def pytest_tgstate_policies(config: pytest.Config) -> Mapping[str, Any] | None:
+    """Register named policies for ``tgstate_policy``, ``tgstate_matrix`` and more.
+
+    ``Tgstate.policy``, ``create_user`` and ``create_role`` accept the names too.
 
     A value is a policy document (dict, JSON text or file path) or a callable
     taking a ``TemplateValues`` (account, bucket, table, key) and returning
@@ -29,7 +31,7 @@ def pytest_tgstate_policies(config: pytest.Config) -> Mapping[str, Any]:
 
 def pytest_tgstate_world_presets(
     config: pytest.Config,
-) -> Mapping[str, Callable[[Tgstate], None]]:
+) -> Mapping[str, Callable[[Tgstate], None]] | None:
     """Register named world presets, applied by ``tgstate_world(preset="name")``.
 
     A preset receives the test's `Tgstate` after the bucket and table states
@@ -39,7 +41,7 @@ def pytest_tgstate_world_presets(
 
 def pytest_tgstate_workflows(
     config: pytest.Config,
-) -> Mapping[str, Callable[[Tgstate], WorkflowResult]]:
+) -> Mapping[str, Callable[[Tgstate], WorkflowResult]] | None:
     """Register named workflows, run by ``Tgstate.run_workflow("name")``."""
 
 

@@ -35,7 +35,6 @@ class WorldSpec:
     terragrunt: str = "current"
     secure_transport: bool = True
     preset: str | None = None
-    credentials: str | None = None
 
 
 @dataclass(frozen=True)
@@ -86,9 +85,8 @@ def tgstate_world(
     terragrunt: str = "current",
     secure_transport: bool = True,
     preset: str | None = None,
-    credentials: str | None = None,
 ) -> WorldSpec:
-    """Describe the starting state: bucket and table states, accounts, region, config."""
+    """Describe the starting state: bucket and table, accounts, region and config."""
     if bucket not in BUCKET_STATES:
         raise ValueError(
             f"bucket={bucket!r} is invalid; use one of {', '.join(BUCKET_STATES)}"
@@ -116,7 +114,8 @@ def tgstate_world(
         )
     if config is not None and not isinstance(config, (Mapping, str, Path)):
         raise ValueError(
-            f"config={config!r} is invalid; pass a dict of remote_state keys or a terragrunt.hcl path"
+            f"config={config!r} is invalid; "
+            "pass a dict of remote_state keys or a terragrunt.hcl path"
         )
     return WorldSpec(
         bucket,
@@ -129,7 +128,6 @@ def tgstate_world(
         terragrunt,
         secure_transport,
         preset,
-        credentials,
     )
 
 
@@ -139,7 +137,7 @@ def tgstate_policy(
     boundary: PolicySpec | None = None,
     principals: Mapping[str, PolicySpec] | None = None,
 ) -> PolicyMarkerSpec:
-    """Give the test principal a policy: a documented or registered name, a dict or a JSON path."""
+    """Give the test principal a policy: a policy name, a dict or a JSON file path."""
     _check_policy_spec("policy", policy)
     if boundary is not None:
         _check_policy_spec("boundary", boundary)
@@ -156,14 +154,16 @@ def tgstate_expect(
     step: str | None = None,
     no_denials: bool = False,
 ) -> Expectation:
-    """State the expected outcome: ``"succeeds"`` or ``"denied"`` (``"denied:s3:X"`` names the action)."""
+    """State the expected outcome: ``"succeeds"``, ``"denied"`` or ``"denied:s3:X"``."""
     return parse_expectation(
         outcome, action=action, resource=resource, step=step, no_denials=no_denials
     )
 
 
 def tgstate_matrix(**expectations: str | Mapping[str, Any]) -> dict[str, Expectation]:
-    """Run the test once per policy: ``tgstate_matrix(full="succeeds", minimal="denied:s3:X")``.
+    """Run the test once per policy, each keyword naming a policy and its expectation.
+
+    For example ``tgstate_matrix(full="succeeds", minimal="denied:s3:X")``.
 
     A keyword names a documented or registered policy, ``_`` standing for
     ``-`` (``external_bucket``); its value is an expectation string or a dict
@@ -198,7 +198,8 @@ def parse_expectation(
     if head == "succeeds":
         if rest or action or resource or step:
             raise ValueError(
-                f"expectation {outcome!r} is invalid; 'succeeds' takes no action, resource or step"
+                f"expectation {outcome!r} is invalid; "
+                "'succeeds' takes no action, resource or step"
             )
         return Expectation("succeeds", no_denials=no_denials)
     if head == "denied":
@@ -212,14 +213,16 @@ def parse_expectation(
             "denied", action=rest or action, resource=resource, step=step
         )
     raise ValueError(
-        f"expectation {outcome!r} is invalid; use 'succeeds' or 'denied' (optionally 'denied:s3:GetObject')"
+        f"expectation {outcome!r} is invalid; "
+        "use 'succeeds' or 'denied' (optionally 'denied:s3:GetObject')"
     )
 
 
 def _check_policy_spec(label: str, spec: Any) -> None:
     if not isinstance(spec, (str, Path, Mapping)):
         raise ValueError(
-            f"{label}={spec!r} is invalid; pass a policy name, a dict or a JSON file path"
+            f"{label}={spec!r} is invalid; "
+            "pass a policy name, a dict or a JSON file path"
         )
 
 
@@ -233,15 +236,30 @@ MARKERS: dict[str, Callable[..., Any]] = {
 
 
 def marker_help(name: str) -> str:
-    """Return the ``markers`` ini line for ``name``: its full signature and summary."""
+    """Return the ``markers`` ini line for ``name``: its full signature and summary.
+
+    The signature is shown without annotations, as a call would be written.
+    """
     function = MARKERS[name]
-    signature = str(inspect.signature(function)).split(" -> ")[0]
+    signature = inspect.signature(function)
+    bare = signature.replace(
+        parameters=[
+            parameter.replace(annotation=inspect.Parameter.empty)
+            for parameter in signature.parameters.values()
+        ],
+        return_annotation=inspect.Signature.empty,
+    )
     summary = (function.__doc__ or "").strip().splitlines()[0]
-    return f"{name}{signature}: {summary}"
+    return f"{name}{bare}: {summary}"
 
 
 class MarkerError(Exception):
     """A tgstate marker with arguments its signature rejects."""
+
+
+#: Markers whose closest level replaces the others whole instead of per argument:
+#: a test's expectation does not inherit an action or step from its module's.
+_CLOSEST_ONLY = frozenset({"tgstate_expect"})
 
 
 def merged_marker(item: pytest.Item, name: str) -> Any | None:
@@ -253,6 +271,8 @@ def merged_marker(item: pytest.Item, name: str) -> Any | None:
     markers = list(item.iter_markers(name))
     if not markers:
         return None
+    if name in _CLOSEST_ONLY:
+        markers = markers[:1]
     function = MARKERS[name]
     signature = inspect.signature(function)
     merged: dict[str, Any] = {}
@@ -268,8 +288,6 @@ def merged_marker(item: pytest.Item, name: str) -> Any | None:
         else:
             merged.update(bound.arguments)
     try:
-        if name == "tgstate_matrix":
-            return function(**merged)
         return function(**merged)
     except (TypeError, ValueError) as error:
         raise MarkerError(f"@pytest.mark.{name}: {error}") from None

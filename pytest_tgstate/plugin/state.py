@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from ..world.world import DEFAULT_ACCOUNT, DEFAULT_REGION, World
+from ..world.world import DEFAULT_ACCOUNT, DEFAULT_REGION, FOREIGN_ACCOUNT, World
 
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
 
@@ -32,7 +32,11 @@ class PluginState:
     def session_world(self) -> World:
         """Return the session's world object; one per process, started per test."""
         if self.world is None:
-            self.world = World(account=self.account, region=self.region)
+            self.world = World(
+                account=self.account,
+                foreign_account=foreign_account_for(self.account),
+                region=self.region,
+            )
         return self.world
 
     def policies(self, config: pytest.Config) -> dict[str, Any]:
@@ -57,6 +61,14 @@ class PluginState:
 
 STATE_KEY = pytest.StashKey[PluginState]()
 
+#: The foreign account of a world whose own account is the usual foreign one.
+SPARE_FOREIGN_ACCOUNT = "111122223333"
+
+
+def foreign_account_for(account: str) -> str:
+    """Return the default foreign account of a world owned by ``account``."""
+    return FOREIGN_ACCOUNT if account != FOREIGN_ACCOUNT else SPARE_FOREIGN_ACCOUNT
+
 
 def _merge(results: list[Mapping[str, Any] | None]) -> dict[str, Any]:
     merged: dict[str, Any] = {}
@@ -68,7 +80,10 @@ def _merge(results: list[Mapping[str, Any] | None]) -> dict[str, Any]:
 
 
 def read_options(config: pytest.Config) -> PluginState:
-    """Read and validate the tgstate options; raise `pytest.UsageError` naming a bad one."""
+    """Read and validate the tgstate options.
+
+    Raises `pytest.UsageError` naming the option of an invalid value.
+    """
     region = (
         config.getoption("tgstate_region")
         or config.getini("tgstate_region")
@@ -86,7 +101,8 @@ def read_options(config: pytest.Config) -> PluginState:
     )
     if len(account) != 12 or not account.isdigit():
         raise pytest.UsageError(
-            f"--tgstate-account (ini tgstate_account): {account!r} is invalid; an AWS account id is 12 digits"
+            f"--tgstate-account (ini tgstate_account): {account!r} is invalid; "
+            "an AWS account id is 12 digits"
         )
     report = (
         config.getoption("tgstate_report") or config.getini("tgstate_report") or None
@@ -98,11 +114,13 @@ def read_options(config: pytest.Config) -> PluginState:
             report_path = Path(config.invocation_params.dir) / report_path
         if report_path.is_dir():
             raise pytest.UsageError(
-                f"--tgstate-report (ini tgstate_report): {report!r} is a directory; give a file path such as tgstate.json"
+                f"--tgstate-report (ini tgstate_report): {report!r} is a directory; "
+                "give a file path such as tgstate.json"
             )
         if not report_path.parent.is_dir():
             raise pytest.UsageError(
-                f"--tgstate-report (ini tgstate_report): the folder of {report!r} does not exist; create it first"
+                f"--tgstate-report (ini tgstate_report): the folder of {report!r} "
+                "does not exist; create it first"
             )
     summary_option = config.getoption("tgstate_summary")
     summary = (
