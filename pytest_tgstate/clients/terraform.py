@@ -59,7 +59,12 @@ class TerraformRun:
 
     @property
     def denials(self) -> list[Decision]:
-        return [decision for entry in self.entries for decision in entry.decisions if not decision.allowed]
+        return [
+            decision
+            for entry in self.entries
+            for decision in entry.decisions
+            if not decision.allowed
+        ]
 
     @property
     def first_denial(self) -> Decision | None:
@@ -68,15 +73,29 @@ class TerraformRun:
 
     @property
     def failed_entry(self) -> JournalEntry | None:
-        """The first request that came back with an error, excluding 404s."""
+        """The first request that came back with an error.
+
+        A 404 for the state object is left out: Terraform reads a missing
+        state object as empty state. Other 404s, such as NoSuchBucket from
+        ListObjectsV2, stop Terraform and count.
+        """
         for entry in self.entries:
-            if entry.status >= 400 and entry.status != 404:
+            if entry.status >= 400 and not _is_missing_object(entry):
                 return entry
         return None
 
 
+def _is_missing_object(entry: JournalEntry) -> bool:
+    # HEAD responses have no body, so HeadObject's 404 carries no error code.
+    return (
+        entry.status == 404
+        and entry.operation in ("HeadObject", "GetObject")
+        and entry.error_code in (None, "", "404", "NotFound", "NoSuchKey")
+    )
+
+
 def backend_settings(config: RemoteStateConfig) -> dict[str, Any]:
-    """Return the S3 backend arguments Terragrunt passes for ``config``, path style on."""
+    """Return the S3 backend arguments Terragrunt passes, with path-style URLs."""
     settings: dict[str, Any] = {
         "bucket": config.bucket,
         "key": config.key,
@@ -181,7 +200,13 @@ class TerraformWorkspace:
         shutil.rmtree(self.directory / ".terraform", ignore_errors=True)
         return self.run(
             "init",
-            ["-input=false", "-no-color", "-reconfigure", f"-backend-config={self.backend_file.name}", *extra],
+            [
+                "-input=false",
+                "-no-color",
+                "-reconfigure",
+                f"-backend-config={self.backend_file.name}",
+                *extra,
+            ],
         )
 
     def plan(self, *extra: str) -> TerraformRun:
