@@ -125,6 +125,8 @@ def backend_settings(config: RemoteStateConfig) -> dict[str, Any]:
         if config.assume_role is not None and config.assume_role.session_name:
             assume["session_name"] = config.assume_role.session_name
         settings["assume_role"] = assume
+    # Terragrunt forwards the keys only Terraform reads, such as max_retries.
+    settings.update(config.passthrough)
     return settings
 
 
@@ -139,6 +141,10 @@ def render_backend_file(settings: Mapping[str, Any]) -> str:
 def _hcl(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_hcl(item) for item in value) + "]"
     if isinstance(value, Mapping):
         inner = ", ".join(f"{key} = {_hcl(item)}" for key, item in value.items())
         return "{ " + inner + " }"
