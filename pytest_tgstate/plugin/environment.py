@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import boto3
+import boto3  # type: ignore[import-untyped]
 
 from ..world.principals import Principal
 

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-import boto3
+import boto3  # type: ignore[import-untyped]
 
 from ..iam.evaluation import Decision
 from ..iam.policy import Policy, load_policy
