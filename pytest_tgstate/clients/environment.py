@@ -16,7 +16,16 @@ from pathlib import Path
 #: A loopback port nothing listens on (TCP discard); proxied requests fail there.
 DEAD_PROXY = "http://127.0.0.1:9"
 _DROPPED_PREFIXES = ("AWS_", "BOTO_", "MOTO_")
-_DROPPED = ("HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy", "ALL_PROXY", "all_proxy")
+_DROPPED = (
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "NO_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "no_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+)
 
 
 def prepare_home(home: Path) -> dict[str, str]:
