@@ -17,8 +17,10 @@ XDIST_TESTS = """
 
     import pytest
 
+    from conftest import WORKER
+
     def record_world(tgstate):
-        worker = os.environ.get("PYTEST_XDIST_WORKER", "serial")
+        worker = WORKER["id"]
         line = f"{worker} {os.getpid()} {id(tgstate.world)}\\n"
         path = Path(__file__).parent / "worlds" / f"{os.getpid()}.txt"
         with path.open("a", encoding="utf-8") as file:
@@ -66,6 +68,17 @@ XDIST_TESTS = """
 """
 
 
+#: Records the worker id from the config: PYTEST_XDIST_WORKER cannot tell,
+#: because an outer pytest-xdist run sets it for the whole subprocess.
+XDIST_CONFTEST = """
+    WORKER = {}
+
+    def pytest_configure(config):
+        worker_input = getattr(config, "workerinput", {})
+        WORKER["id"] = worker_input.get("workerid", "serial")
+"""
+
+
 def report_rows(path: Path) -> list[dict[str, Any]]:
     """Return the report's rows sorted by test id: workers finish in any order."""
     document = json.loads(path.read_text(encoding="utf-8"))
@@ -84,6 +97,7 @@ def worlds_seen(folder: Path) -> list[tuple[str, str, str]]:
 
 
 def test_xdist_matches_serial(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(XDIST_CONFTEST)
     pytester.makepyfile(test_parallel=XDIST_TESTS)
     worlds = pytester.mkdir("worlds")
 
