@@ -26,7 +26,13 @@ from .fixtures import (
     tgstate_principal,
 )
 from .handle import Tgstate
-from .markers import MARKERS, MarkerError, marker_help, merged_marker
+from .markers import (
+    MARKERS,
+    MarkerError,
+    marker_help,
+    matrix_case_id,
+    merged_marker,
+)
 from .outcome import check, is_denial_error, observe, summary_row
 from .state import STATE_KEY, PluginState, read_options
 
@@ -135,7 +141,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     metafunc.parametrize(
         "_tgstate_matrix_case",
         list(cases.items()),
-        ids=list(cases),
+        ids=[matrix_case_id(keyword) for keyword in cases],
         indirect=True,
     )
 

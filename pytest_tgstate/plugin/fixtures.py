@@ -12,6 +12,7 @@ from ..workflows.config import ConfigError, RemoteStateConfig
 from ..workflows.scenario import with_lock_mode
 from ..world.journal import JournalEntry
 from ..world.principals import Principal
+from ..world.templates import TEMPLATE_NAMES
 from ..world.world import World
 from .environment import hermetic_environment, use_principal
 from .handle import Tgstate
@@ -20,6 +21,7 @@ from .markers import (
     MarkerError,
     PolicyMarkerSpec,
     WorldSpec,
+    matrix_case_id,
     merged_marker,
 )
 from .state import STATE_KEY, foreign_account_for
@@ -112,6 +114,17 @@ def _setup_error(node: pytest.Item, message: str) -> BaseException:
     return pytest.fail.Exception(f"{node.nodeid}: {message}", pytrace=False)
 
 
+def _matrix_policy_name(keyword: str, registered: Mapping[str, Any]) -> str:
+    """Return the policy a ``tgstate_matrix`` keyword names.
+
+    A keyword that is a documented or registered name is used as it is, and
+    any other has each ``_`` replaced by ``-``.
+    """
+    if keyword in TEMPLATE_NAMES or keyword in registered:
+        return keyword
+    return matrix_case_id(keyword)
+
+
 def _policy_name(source: Any) -> str:
     if isinstance(source, (str, Path)):
         return str(source)
@@ -161,7 +174,8 @@ def tgstate(
                 "tgstate_matrix sets the policy and the expectation; "
                 "drop tgstate_policy and tgstate_expect",
             )
-        policy_name, expectation = _tgstate_matrix_case
+        keyword, expectation = _tgstate_matrix_case
+        policy_name = _matrix_policy_name(keyword, state.policies(request.config))
         policy_source = policy_name
     node.stash[EXPECTATION_KEY] = expectation
 

@@ -166,8 +166,9 @@ def tgstate_matrix(**expectations: str | Mapping[str, Any]) -> dict[str, Expecta
     For example ``tgstate_matrix(full="succeeds", minimal="denied:s3:X")``.
 
     A keyword names a documented or registered policy, ``_`` standing for
-    ``-`` (``external_bucket``); its value is an expectation string or a dict
-    of `tgstate_expect` arguments.
+    ``-`` (``external_bucket``) unless the keyword itself is a registered
+    name. Its value is an expectation string or a dict of `tgstate_expect`
+    arguments. The returned cases are keyed by keyword.
     """
     if not expectations:
         raise ValueError(
@@ -175,15 +176,19 @@ def tgstate_matrix(**expectations: str | Mapping[str, Any]) -> dict[str, Expecta
         )
     cases: dict[str, Expectation] = {}
     for keyword, value in expectations.items():
-        name = keyword.replace("_", "-")
         if isinstance(value, Mapping):
             arguments = dict(value)
-            cases[name] = parse_expectation(
+            cases[keyword] = parse_expectation(
                 arguments.pop("outcome", "succeeds"), **arguments
             )
         else:
-            cases[name] = parse_expectation(value)
+            cases[keyword] = parse_expectation(value)
     return cases
+
+
+def matrix_case_id(keyword: str) -> str:
+    """Return the test id of a ``tgstate_matrix`` keyword, with ``-`` for ``_``."""
+    return keyword.replace("_", "-")
 
 
 def parse_expectation(

@@ -234,3 +234,36 @@ def test_matrix_class_and_function_merge(pytester: pytest.Pytester) -> None:
         ]
     )
     result.assert_outcomes(passed=2)
+
+
+def test_matrix_underscore_registered_name(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(
+        """
+        STS_ONLY = {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "sts:*", "Resource": "*"}],
+        }
+
+        def pytest_tgstate_policies(config):
+            return {"sts_only": STS_ONLY}
+        """
+    )
+    pytester.makepyfile(
+        test_matrix="""
+        import pytest
+
+        @pytest.mark.tgstate_matrix(sts_only="denied:s3:ListBucket", full="succeeds")
+        def test_x(tgstate):
+            print("policy", tgstate.policy_name)
+            tgstate.terragrunt.bootstrap()
+        """
+    )
+    result = pytester.runpytest("-v", "-rP")
+    result.stdout.fnmatch_lines(
+        [
+            "test_matrix.py::test_x[[]sts-only[]] PASSED *",
+            "test_matrix.py::test_x[[]full[]] PASSED *",
+        ]
+    )
+    result.stdout.fnmatch_lines(["policy sts_only"])
+    result.assert_outcomes(passed=2)
