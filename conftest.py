@@ -15,6 +15,9 @@ from typing import Any
 
 import pytest
 
+#: The plugin tests run inner pytest sessions.
+pytest_plugins = ["pytester"]
+
 _LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
 
 

@@ -23,7 +23,9 @@ from .fixtures import (
     _tgstate_markers,
     _tgstate_matrix_case,
     tgstate,
+    tgstate_credentials,
     tgstate_principal,
+    tgstate_server,
 )
 from .handle import Tgstate
 from .markers import (
@@ -41,7 +43,9 @@ __all__ = [
     "_tgstate_markers",
     "_tgstate_matrix_case",
     "tgstate",
+    "tgstate_credentials",
     "tgstate_principal",
+    "tgstate_server",
 ]
 
 

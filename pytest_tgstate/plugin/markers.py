@@ -35,6 +35,7 @@ class WorldSpec:
     terragrunt: str = "current"
     secure_transport: bool = True
     preset: str | None = None
+    credentials: str | None = None
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,7 @@ def tgstate_world(
     terragrunt: str = "current",
     secure_transport: bool = True,
     preset: str | None = None,
+    credentials: str | None = None,
 ) -> WorldSpec:
     """Describe the starting state: bucket and table, accounts, region and config."""
     if bucket not in BUCKET_STATES:
@@ -112,6 +114,11 @@ def tgstate_world(
         raise ValueError(
             f"account and foreign_account are both {account!r}; they must differ"
         )
+    if credentials is not None and not isinstance(credentials, str):
+        raise ValueError(
+            f"credentials={credentials!r} is invalid; name a credential scenario "
+            "such as 'sso' or 'metadata'"
+        )
     if config is not None and not isinstance(config, (Mapping, str, Path)):
         raise ValueError(
             f"config={config!r} is invalid; "
@@ -128,6 +135,7 @@ def tgstate_world(
         terragrunt,
         secure_transport,
         preset,
+        credentials,
     )
 
 

@@ -28,6 +28,7 @@ class PluginState:
     _policies: dict[str, Any] | None = None
     _presets: dict[str, Callable[..., None]] | None = None
     _workflows: dict[str, Callable[..., Any]] | None = None
+    _scenarios: dict[str, Callable[..., Any]] | None = None
 
     def session_world(self) -> World:
         """Return the session's world object; one per process, started per test."""
@@ -57,6 +58,13 @@ class PluginState:
                 config.hook.pytest_tgstate_workflows(config=config)
             )
         return self._workflows
+
+    def scenarios(self, config: pytest.Config) -> dict[str, Callable[..., Any]]:
+        if self._scenarios is None:
+            self._scenarios = _merge(
+                config.hook.pytest_tgstate_credential_scenarios(config=config)
+            )
+        return self._scenarios
 
 
 STATE_KEY = pytest.StashKey[PluginState]()

@@ -9,7 +9,7 @@ from .support import ALLOW_ALL, SUBPROCESS_TIMEOUT
 MARKER_LINES = [
     "@pytest.mark.tgstate_world(*, bucket='missing', table='missing', region=None, "
     "account=None, foreign_account=None, lock=None, config=None, "
-    "terragrunt='current', secure_transport=True, preset=None): "
+    "terragrunt='current', secure_transport=True, preset=None, credentials=None): "
     "Describe the starting state: bucket and table, accounts, region and config.",
     "@pytest.mark.tgstate_policy(policy='full', *, boundary=None, principals=None): "
     "Give the test principal a policy: a policy name, a dict or a JSON file path.",
