@@ -10,14 +10,21 @@ from botocore.exceptions import ClientError
 
 from pytest_tgstate.world import World
 
-ALLOW_STS = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:*", "Resource": "*"}]}
+ALLOW_STS = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Action": "sts:*", "Resource": "*"}],
+}
 
 
 def trust(account: str, actions: list[str]) -> dict[str, Any]:
     return {
         "Version": "2012-10-17",
         "Statement": [
-            {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account}:root"}, "Action": actions}
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+                "Action": actions,
+            }
         ],
     }
 
@@ -33,16 +40,26 @@ def test_tags_denied_without_trust(world: World) -> None:
     role = world.create_role("tagged", trust=trust(world.account, ["sts:AssumeRole"]))
     sts = world.client("sts", user)
     with pytest.raises(ClientError) as raised:
-        sts.assume_role(RoleArn=role.arn, RoleSessionName="session", Tags=[{"Key": "team", "Value": "a"}])
+        sts.assume_role(
+            RoleArn=role.arn,
+            RoleSessionName="session",
+            Tags=[{"Key": "team", "Value": "a"}],
+        )
     assert raised.value.response["Error"]["Code"] == "AccessDenied"
     assert "sts:TagSession" in str(raised.value)
 
 
 def test_tags_allowed_with_trust(world: World) -> None:
     user = world.create_user("caller", policy=ALLOW_STS)
-    role = world.create_role("tagged", trust=trust(world.account, ["sts:AssumeRole", "sts:TagSession"]))
+    role = world.create_role(
+        "tagged", trust=trust(world.account, ["sts:AssumeRole", "sts:TagSession"])
+    )
     sts = world.client("sts", user)
-    response = sts.assume_role(RoleArn=role.arn, RoleSessionName="session", Tags=[{"Key": "team", "Value": "a"}])
+    response = sts.assume_role(
+        RoleArn=role.arn,
+        RoleSessionName="session",
+        Tags=[{"Key": "team", "Value": "a"}],
+    )
     assert response["AssumedRoleUser"]["Arn"].endswith("assumed-role/tagged/session")
 
 
@@ -51,5 +68,7 @@ def test_source_identity_needs_trust(world: World) -> None:
     role = world.create_role("named", trust=trust(world.account, ["sts:AssumeRole"]))
     sts = world.client("sts", user)
     with pytest.raises(ClientError) as raised:
-        sts.assume_role(RoleArn=role.arn, RoleSessionName="session", SourceIdentity="alice")
+        sts.assume_role(
+            RoleArn=role.arn, RoleSessionName="session", SourceIdentity="alice"
+        )
     assert "sts:SetSourceIdentity" in str(raised.value)
