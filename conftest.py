@@ -47,12 +47,18 @@ def loopback_only() -> Iterator[None]:
 
     def guarded_getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
         if not _is_loopback(host):
-            raise NonLoopbackTraffic(f"test tried to resolve {host!r}; only loopback is allowed")
+            raise NonLoopbackTraffic(
+                f"test tried to resolve {host!r}; only loopback is allowed"
+            )
         return original_getaddrinfo(host, *args, **kwargs)
 
     def check(sock: socket.socket, address: Any) -> None:
-        if sock.family in (socket.AF_INET, socket.AF_INET6) and not _is_loopback(address[0]):
-            raise NonLoopbackTraffic(f"test tried to connect to {address!r}; only loopback is allowed")
+        if sock.family in (socket.AF_INET, socket.AF_INET6) and not _is_loopback(
+            address[0]
+        ):
+            raise NonLoopbackTraffic(
+                f"test tried to connect to {address!r}; only loopback is allowed"
+            )
 
     def guarded_connect(sock: socket.socket, address: Any) -> Any:
         check(sock, address)

@@ -29,10 +29,16 @@ from pytest_tgstate.credentials import (
 from pytest_tgstate.world import World
 from pytest_tgstate.world.server import LoopbackServer
 
-NAMES = {"bucket": "terragrunt-state", "table": "terragrunt-locks", "key": "env/app/terraform.tfstate"}
+NAMES = {
+    "bucket": "terragrunt-state",
+    "table": "terragrunt-locks",
+    "key": "env/app/terraform.tfstate",
+}
 
 
-def time_scenario(world: World, server: LoopbackServer, name: str, repetitions: int) -> list[float]:
+def time_scenario(
+    world: World, server: LoopbackServer, name: str, repetitions: int
+) -> list[float]:
     timings = []
     for _ in range(repetitions):
         world.reset()
@@ -42,9 +48,13 @@ def time_scenario(world: World, server: LoopbackServer, name: str, repetitions: 
         with tempfile.TemporaryDirectory() as home:
             context = ScenarioContext(world, server, Path(home), user, policy)
             setup = apply_scenario(name, context)
-            with isolated_environment(Path(home), world.region, setup.env, uses_metadata=setup.uses_metadata):
+            with isolated_environment(
+                Path(home), world.region, setup.env, uses_metadata=setup.uses_metadata
+            ):
                 start = time.perf_counter()
-                credentials = boto3.Session(profile_name=setup.profile).get_credentials()
+                credentials = boto3.Session(
+                    profile_name=setup.profile
+                ).get_credentials()
                 assert credentials is not None, name
                 credentials.get_frozen_credentials()
                 timings.append(time.perf_counter() - start)

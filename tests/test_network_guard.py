@@ -3,7 +3,6 @@ import socket
 import pytest
 
 
-
 def test_guard_rejects_metadata_address() -> None:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     try:

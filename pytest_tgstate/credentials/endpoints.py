@@ -85,7 +85,10 @@ class MetadataService:
 
     def matches(self, request: RouteRequest) -> bool:
         # Signed AWS requests to a bucket called "latest" still reach the gateway.
-        return request.path.startswith("/latest/") and "authorization" not in request.headers
+        return (
+            request.path.startswith("/latest/")
+            and "authorization" not in request.headers
+        )
 
     def handle(self, request: RouteRequest) -> RawResponse:
         self.log.record(request)
@@ -99,7 +102,11 @@ class MetadataService:
             token = secrets.token_urlsafe(24)
             self._tokens.add(token)
             ttl = request.headers.get("x-aws-ec2-metadata-token-ttl-seconds", "21600")
-            return 200, {**_TEXT, "X-Aws-Ec2-Metadata-Token-Ttl-Seconds": ttl}, token.encode()
+            return (
+                200,
+                {**_TEXT, "X-Aws-Ec2-Metadata-Token-Ttl-Seconds": ttl},
+                token.encode(),
+            )
         token = request.headers.get("x-aws-ec2-metadata-token")
         if token is not None and token not in self._tokens:
             return 401, dict(_TEXT), b""
@@ -116,7 +123,9 @@ class MetadataService:
                 200,
                 {
                     "Code": "Success",
-                    "LastUpdated": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    "LastUpdated": datetime.now(timezone.utc).strftime(
+                        "%Y-%m-%dT%H:%M:%SZ"
+                    ),
                     "Type": "AWS-HMAC",
                     "AccessKeyId": issued.access_key_id,
                     "SecretAccessKey": issued.secret_access_key,
@@ -136,14 +145,23 @@ class MetadataService:
         if request.path == "/latest/meta-data/placement/region":
             return 200, dict(_TEXT), self.region.encode()
         if request.path == "/latest/dynamic/instance-identity/document":
-            return _json(200, {"accountId": self.account, "region": self.region, "instanceId": "i-0tgstate"})
+            return _json(
+                200,
+                {
+                    "accountId": self.account,
+                    "region": self.region,
+                    "instanceId": "i-0tgstate",
+                },
+            )
         return 404, dict(_TEXT), b""
 
 
 class ContainerCredentials:
     """The container credential endpoint, checking the ``Authorization`` header."""
 
-    def __init__(self, issue: Issuer, *, token: str, delay: float = 0.0, fail: bool = False) -> None:
+    def __init__(
+        self, issue: Issuer, *, token: str, delay: float = 0.0, fail: bool = False
+    ) -> None:
         self.issue = issue
         self.token = token
         self.delay = delay
@@ -158,9 +176,13 @@ class ContainerCredentials:
         if self.delay:
             time.sleep(self.delay)
         if request.headers.get("authorization") != self.token:
-            return _json(401, {"code": "AccessDenied", "message": "invalid authorization token"})
+            return _json(
+                401, {"code": "AccessDenied", "message": "invalid authorization token"}
+            )
         if self.fail:
-            return _json(500, {"code": "InternalError", "message": "credentials unavailable"})
+            return _json(
+                500, {"code": "InternalError", "message": "credentials unavailable"}
+            )
         issued = self.issue()
         return _json(
             200,
@@ -179,7 +201,9 @@ class SsoPortal:
 
     PATH = "/federation/credentials"
 
-    def __init__(self, issue: Issuer, *, access_token: str, account: str, role_name: str) -> None:
+    def __init__(
+        self, issue: Issuer, *, access_token: str, account: str, role_name: str
+    ) -> None:
         self.issue = issue
         self.access_token = access_token
         self.account = account
@@ -200,10 +224,16 @@ class SsoPortal:
                 },
             )
         query = {name: values[0] for name, values in parse_qs(request.query).items()}
-        if query.get("account_id") != self.account or query.get("role_name") != self.role_name:
+        if (
+            query.get("account_id") != self.account
+            or query.get("role_name") != self.role_name
+        ):
             return _json(
                 403,
-                {"__type": "com.amazonaws.switchboard.portal#ForbiddenException", "message": "No access"},
+                {
+                    "__type": "com.amazonaws.switchboard.portal#ForbiddenException",
+                    "message": "No access",
+                },
             )
         issued = self.issue()
         return _json(

@@ -36,7 +36,9 @@ class AwsFiles:
                 file.write_text("")
         return self
 
-    def add_profile(self, name: str, values: Mapping[str, str], *, in_config: bool = True) -> None:
+    def add_profile(
+        self, name: str, values: Mapping[str, str], *, in_config: bool = True
+    ) -> None:
         """Add ``[profile name]`` to the config file (or ``[name]`` to credentials)."""
         if in_config:
             section = name if name == "default" else f"profile {name}"
@@ -71,7 +73,9 @@ class AwsFiles:
                     "startUrl": start_url,
                     "region": region,
                     "accessToken": access_token,
-                    "expiresAt": expires_at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    "expiresAt": expires_at.astimezone(timezone.utc).strftime(
+                        "%Y-%m-%dT%H:%M:%SZ"
+                    ),
                 }
             )
         )
@@ -84,7 +88,9 @@ class AwsFiles:
         return path
 
 
-def web_identity_token(issuer: str, subject: str, audience: str, *, lifetime: timedelta) -> str:
+def web_identity_token(
+    issuer: str, subject: str, audience: str, *, lifetime: timedelta
+) -> str:
     """Return an unsigned-looking JWT with the claims AssumeRoleWithWebIdentity reads.
 
     The signature part is a placeholder: nothing in the world verifies it.
@@ -92,7 +98,11 @@ def web_identity_token(issuer: str, subject: str, audience: str, *, lifetime: ti
     now = datetime.now(timezone.utc)
 
     def encode(document: object) -> str:
-        return base64.urlsafe_b64encode(json.dumps(document).encode()).rstrip(b"=").decode()
+        return (
+            base64.urlsafe_b64encode(json.dumps(document).encode())
+            .rstrip(b"=")
+            .decode()
+        )
 
     header = {"alg": "RS256", "typ": "JWT", "kid": "tgstate"}
     claims = {
@@ -142,7 +152,10 @@ def write_credential_process(
     script = files.bin / "credential-process.py"
     script.write_text(
         _PROCESS_SCRIPT.format(
-            document=str(document_path), log=str(log_path), failure=failure, exit_code=exit_code
+            document=str(document_path),
+            log=str(log_path),
+            failure=failure,
+            exit_code=exit_code,
         )
     )
     script.chmod(script.stat().st_mode | stat.S_IXUSR)

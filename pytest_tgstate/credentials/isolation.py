@@ -24,7 +24,9 @@ from ..clients.environment import prepare_home
 _DROPPED_PREFIXES = ("AWS_", "BOTO_", "MOTO_")
 
 
-def isolated_variables(home: Path, region: str, variables: Mapping[str, str], *, uses_metadata: bool) -> dict[str, str]:
+def isolated_variables(
+    home: Path, region: str, variables: Mapping[str, str], *, uses_metadata: bool
+) -> dict[str, str]:
     """Return the AWS variables of an isolated process: home files, region, ``variables``."""
     result = prepare_home(home)
     result.pop("TF_CLI_CONFIG_FILE", None)
@@ -62,7 +64,9 @@ def isolated_environment(
         for name in list(os.environ):
             if name.startswith(_DROPPED_PREFIXES):
                 del os.environ[name]
-        os.environ.update(isolated_variables(home, region, variables, uses_metadata=uses_metadata))
+        os.environ.update(
+            isolated_variables(home, region, variables, uses_metadata=uses_metadata)
+        )
         if set_home:
             os.environ["HOME"] = str(home)
         botocore.credentials.SSOProvider._SSO_TOKEN_CACHE_DIR = sso_cache

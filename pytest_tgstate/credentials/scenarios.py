@@ -31,8 +31,19 @@ from ..world import moto_internals
 from ..world.principals import Principal, Role
 from ..world.server import LoopbackServer, RequestLog
 from ..world.world import World
-from .endpoints import CONTAINER_PATH, ContainerCredentials, IssuedCredentials, MetadataService, SsoPortal
-from .files import AwsFiles, closed_loopback_port, web_identity_token, write_credential_process
+from .endpoints import (
+    CONTAINER_PATH,
+    ContainerCredentials,
+    IssuedCredentials,
+    MetadataService,
+    SsoPortal,
+)
+from .files import (
+    AwsFiles,
+    closed_loopback_port,
+    web_identity_token,
+    write_credential_process,
+)
 
 ProfileVariable = Literal["AWS_PROFILE", "AWS_DEFAULT_PROFILE", "both"]
 ROLE_NAME = "tgstate-role"
@@ -142,7 +153,11 @@ class ScenarioContext:
                 or {
                     "Version": "2012-10-17",
                     "Statement": [
-                        {"Effect": "Allow", "Principal": {"AWS": self.user.arn}, "Action": "sts:AssumeRole"}
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"AWS": self.user.arn},
+                            "Action": "sts:AssumeRole",
+                        }
                     ],
                 },
             )
@@ -151,12 +166,16 @@ class ScenarioContext:
     def session_arn(self, session_name: str = SESSION_NAME) -> str:
         return f"arn:aws:sts::{self.account}:assumed-role/{ROLE_NAME}/{session_name}"
 
-    def issuer(self, session_name: str = SESSION_NAME) -> Callable[[], IssuedCredentials]:
+    def issuer(
+        self, session_name: str = SESSION_NAME
+    ) -> Callable[[], IssuedCredentials]:
         """Return a function that starts a new session of the role on every call."""
         role = self.role()
 
         def issue() -> IssuedCredentials:
-            return issue_role_session(self.world, role, session_name, self.options.expires_in)
+            return issue_role_session(
+                self.world, role, session_name, self.options.expires_in
+            )
 
         return issue
 
@@ -167,10 +186,14 @@ class ScenarioContext:
         return {variable: name}
 
 
-def issue_role_session(world: World, role: Role, session_name: str, expires_in: int) -> IssuedCredentials:
+def issue_role_session(
+    world: World, role: Role, session_name: str, expires_in: int
+) -> IssuedCredentials:
     """Start a session of ``role`` outside the gateway, as AWS does for an instance role."""
     sts = world.admin_client("sts", account=role.account)
-    response = sts.assume_role(RoleArn=role.arn, RoleSessionName=session_name, DurationSeconds=3600)
+    response = sts.assume_role(
+        RoleArn=role.arn, RoleSessionName=session_name, DurationSeconds=3600
+    )
     credentials = response["Credentials"]
     expiration = world.now() + timedelta(seconds=expires_in)
     session = moto_internals.find_session(credentials["AccessKeyId"])
@@ -185,7 +208,9 @@ def issue_role_session(world: World, role: Role, session_name: str, expires_in: 
     )
 
 
-def _session_principal(context: ScenarioContext, issued: IssuedCredentials, session_name: str) -> Principal:
+def _session_principal(
+    context: ScenarioContext, issued: IssuedCredentials, session_name: str
+) -> Principal:
     return Principal(
         kind="role-session",
         name=session_name,
@@ -214,21 +239,28 @@ def _key_values(principal: Principal) -> dict[str, str]:
 
 def env_keys(context: ScenarioContext) -> CredentialSetup:
     """Static keys in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY."""
-    return CredentialSetup("env-keys", dict(context.user.env()), context.user.arn, context.user)
+    return CredentialSetup(
+        "env-keys", dict(context.user.env()), context.user.arn, context.user
+    )
 
 
 def env_session(context: ScenarioContext) -> CredentialSetup:
     """Session keys with AWS_SESSION_TOKEN, from a role session."""
     issued = context.issuer()()
     principal = _session_principal(context, issued, SESSION_NAME)
-    return CredentialSetup("env-session", dict(principal.env()), principal.arn, principal)
+    return CredentialSetup(
+        "env-session", dict(principal.env()), principal.arn, principal
+    )
 
 
 def profile_credentials_file(context: ScenarioContext) -> CredentialSetup:
     """A ``[tgstate]`` profile in the shared credentials file, chosen by AWS_PROFILE."""
     context.files.add_profile("tgstate", _key_values(context.user), in_config=False)
     return CredentialSetup(
-        "profile-credentials-file", context.select_profile("tgstate"), context.user.arn, context.user
+        "profile-credentials-file",
+        context.select_profile("tgstate"),
+        context.user.arn,
+        context.user,
     )
 
 
@@ -236,7 +268,10 @@ def profile_config_file(context: ScenarioContext) -> CredentialSetup:
     """Static keys under ``[profile tgstate]`` in the config file."""
     context.files.add_profile("tgstate", _key_values(context.user))
     return CredentialSetup(
-        "profile-config-file", context.select_profile("tgstate"), context.user.arn, context.user
+        "profile-config-file",
+        context.select_profile("tgstate"),
+        context.user.arn,
+        context.user,
     )
 
 
@@ -245,9 +280,18 @@ def assume_role_source_profile(context: ScenarioContext) -> CredentialSetup:
     role = context.role()
     context.files.add_profile("base", _key_values(context.user), in_config=False)
     context.files.add_profile(
-        "deploy", {"role_arn": role.arn, "source_profile": "base", "role_session_name": SESSION_NAME}
+        "deploy",
+        {
+            "role_arn": role.arn,
+            "source_profile": "base",
+            "role_session_name": SESSION_NAME,
+        },
     )
-    return CredentialSetup("assume-role-source-profile", context.select_profile("deploy"), context.session_arn())
+    return CredentialSetup(
+        "assume-role-source-profile",
+        context.select_profile("deploy"),
+        context.session_arn(),
+    )
 
 
 def assume_role_environment(context: ScenarioContext) -> CredentialSetup:
@@ -258,10 +302,18 @@ def assume_role_environment(context: ScenarioContext) -> CredentialSetup:
     """
     role = context.role()
     context.files.add_profile(
-        "deploy", {"role_arn": role.arn, "credential_source": "Environment", "role_session_name": SESSION_NAME}
+        "deploy",
+        {
+            "role_arn": role.arn,
+            "credential_source": "Environment",
+            "role_session_name": SESSION_NAME,
+        },
     )
     return CredentialSetup(
-        "assume-role-environment", dict(context.user.env()), context.session_arn(), profile="deploy"
+        "assume-role-environment",
+        dict(context.user.env()),
+        context.session_arn(),
+        profile="deploy",
     )
 
 
@@ -271,11 +323,19 @@ def assume_role_metadata(context: ScenarioContext) -> CredentialSetup:
     base = _mount_metadata(context, instance_role_arn_user=True)
     context.files.add_profile(
         "deploy",
-        {"role_arn": role.arn, "credential_source": "Ec2InstanceMetadata", "role_session_name": SESSION_NAME},
+        {
+            "role_arn": role.arn,
+            "credential_source": "Ec2InstanceMetadata",
+            "role_session_name": SESSION_NAME,
+        },
     )
     env = {**_metadata_env(context), **context.select_profile("deploy")}
     return CredentialSetup(
-        "assume-role-metadata", env, context.session_arn(), logs={"metadata": base.log}, uses_metadata=True
+        "assume-role-metadata",
+        env,
+        context.session_arn(),
+        logs={"metadata": base.log},
+        uses_metadata=True,
     )
 
 
@@ -285,10 +345,19 @@ def assume_role_container(context: ScenarioContext) -> CredentialSetup:
     container = _mount_container(context, issue_user_keys=True)
     context.files.add_profile(
         "deploy",
-        {"role_arn": role.arn, "credential_source": "EcsContainer", "role_session_name": SESSION_NAME},
+        {
+            "role_arn": role.arn,
+            "credential_source": "EcsContainer",
+            "role_session_name": SESSION_NAME,
+        },
     )
     env = {**_container_env(context, container), **context.select_profile("deploy")}
-    return CredentialSetup("assume-role-container", env, context.session_arn(), logs={"container": container.log})
+    return CredentialSetup(
+        "assume-role-container",
+        env,
+        context.session_arn(),
+        logs={"container": container.log},
+    )
 
 
 def web_identity_env(context: ScenarioContext) -> CredentialSetup:
@@ -309,9 +378,15 @@ def web_identity_profile(context: ScenarioContext) -> CredentialSetup:
     token_file = _write_token(context)
     context.files.add_profile(
         "ci",
-        {"role_arn": role.arn, "web_identity_token_file": str(token_file), "role_session_name": SESSION_NAME},
+        {
+            "role_arn": role.arn,
+            "web_identity_token_file": str(token_file),
+            "role_session_name": SESSION_NAME,
+        },
     )
-    return CredentialSetup("web-identity-profile", context.select_profile("ci"), context.session_arn())
+    return CredentialSetup(
+        "web-identity-profile", context.select_profile("ci"), context.session_arn()
+    )
 
 
 def sso(context: ScenarioContext) -> CredentialSetup:
@@ -319,18 +394,32 @@ def sso(context: ScenarioContext) -> CredentialSetup:
     portal = _mount_sso(context)
     context.files.add_sso_session(
         "tgstate-sso",
-        {"sso_start_url": SSO_START_URL, "sso_region": context.region, "sso_registration_scopes": "sso:account:access"},
+        {
+            "sso_start_url": SSO_START_URL,
+            "sso_region": context.region,
+            "sso_registration_scopes": "sso:account:access",
+        },
     )
     context.files.add_profile(
         "sso",
-        {"sso_session": "tgstate-sso", "sso_account_id": context.account, "sso_role_name": ROLE_NAME, "region": context.region},
+        {
+            "sso_session": "tgstate-sso",
+            "sso_account_id": context.account,
+            "sso_role_name": ROLE_NAME,
+            "region": context.region,
+        },
     )
     context.files.write_sso_token(
-        "tgstate-sso", start_url=SSO_START_URL, region=context.region, access_token=SSO_ACCESS_TOKEN,
+        "tgstate-sso",
+        start_url=SSO_START_URL,
+        region=context.region,
+        access_token=SSO_ACCESS_TOKEN,
         expires_at=datetime.now(timezone.utc) + timedelta(hours=1),
     )
     env = {**_sso_env(context), **context.select_profile("sso")}
-    return CredentialSetup("sso", env, _sso_session_arn(context), logs={"sso": portal.log})
+    return CredentialSetup(
+        "sso", env, _sso_session_arn(context), logs={"sso": portal.log}
+    )
 
 
 def sso_legacy(context: ScenarioContext) -> CredentialSetup:
@@ -347,11 +436,16 @@ def sso_legacy(context: ScenarioContext) -> CredentialSetup:
         },
     )
     context.files.write_sso_token(
-        SSO_START_URL, start_url=SSO_START_URL, region=context.region, access_token=SSO_ACCESS_TOKEN,
+        SSO_START_URL,
+        start_url=SSO_START_URL,
+        region=context.region,
+        access_token=SSO_ACCESS_TOKEN,
         expires_at=datetime.now(timezone.utc) + timedelta(hours=1),
     )
     env = {**_sso_env(context), **context.select_profile("sso-legacy")}
-    return CredentialSetup("sso-legacy", env, _sso_session_arn(context), logs={"sso": portal.log})
+    return CredentialSetup(
+        "sso-legacy", env, _sso_session_arn(context), logs={"sso": portal.log}
+    )
 
 
 def credential_process(context: ScenarioContext) -> CredentialSetup:
@@ -364,7 +458,11 @@ def credential_process(context: ScenarioContext) -> CredentialSetup:
     command, log = write_credential_process(context.files, document)
     context.files.add_profile("process", {"credential_process": command})
     return CredentialSetup(
-        "credential-process", context.select_profile("process"), context.user.arn, context.user, process_log=log
+        "credential-process",
+        context.select_profile("process"),
+        context.user.arn,
+        context.user,
+        process_log=log,
     )
 
 
@@ -372,7 +470,10 @@ def container(context: ScenarioContext) -> CredentialSetup:
     """AWS_CONTAINER_CREDENTIALS_FULL_URI on loopback with an authorization token."""
     endpoint = _mount_container(context, issue_user_keys=False)
     return CredentialSetup(
-        "container", _container_env(context, endpoint), context.session_arn(), logs={"container": endpoint.log}
+        "container",
+        _container_env(context, endpoint),
+        context.session_arn(),
+        logs={"container": endpoint.log},
     )
 
 
@@ -380,7 +481,11 @@ def metadata(context: ScenarioContext) -> CredentialSetup:
     """EC2 instance metadata (IMDSv2 by default) serving the instance role's credentials."""
     service = _mount_metadata(context, instance_role_arn_user=False)
     return CredentialSetup(
-        "metadata", _metadata_env(context), context.session_arn(), logs={"metadata": service.log}, uses_metadata=True
+        "metadata",
+        _metadata_env(context),
+        context.session_arn(),
+        logs={"metadata": service.log},
+        uses_metadata=True,
     )
 
 
@@ -393,7 +498,11 @@ def no_credentials(context: ScenarioContext) -> CredentialSetup:
         "no-credentials",
         {},
         None,
-        failure=ExpectedFailure("NoCredentialsError", "Unable to locate credentials", "Unable to locate credentials"),
+        failure=ExpectedFailure(
+            "NoCredentialsError",
+            "Unable to locate credentials",
+            "Unable to locate credentials",
+        ),
     )
 
 
@@ -418,13 +527,19 @@ def malformed_config(context: ScenarioContext) -> CredentialSetup:
         "malformed-config",
         {},
         None,
-        failure=ExpectedFailure("ConfigParseError", "Unable to parse config file", "Unable to parse config file"),
+        failure=ExpectedFailure(
+            "ConfigParseError",
+            "Unable to parse config file",
+            "Unable to parse config file",
+        ),
     )
 
 
 def expired_session(context: ScenarioContext) -> CredentialSetup:
     """Session keys in the environment whose session expired: the service answers ExpiredToken."""
-    issued = issue_role_session(context.world, context.role(), SESSION_NAME, expires_in=-60)
+    issued = issue_role_session(
+        context.world, context.role(), SESSION_NAME, expires_in=-60
+    )
     principal = _session_principal(context, issued, SESSION_NAME)
     return CredentialSetup(
         "expired-session",
@@ -432,41 +547,57 @@ def expired_session(context: ScenarioContext) -> CredentialSetup:
         None,
         principal,
         failure=ExpectedFailure(
-            "ClientError", "The security token included in the request is expired", "ExpiredToken", "ExpiredToken"
+            "ClientError",
+            "The security token included in the request is expired",
+            "ExpiredToken",
+            "ExpiredToken",
         ),
     )
 
 
 def unknown_key(context: ScenarioContext) -> CredentialSetup:
     """An access key the world never issued."""
-    env = {"AWS_ACCESS_KEY_ID": "AKIATGSTATEUNKNOWN01", "AWS_SECRET_ACCESS_KEY": "unknown-secret"}
+    env = {
+        "AWS_ACCESS_KEY_ID": "AKIATGSTATEUNKNOWN01",
+        "AWS_SECRET_ACCESS_KEY": "unknown-secret",
+    }
     return CredentialSetup(
         "unknown-key",
         env,
         None,
         failure=ExpectedFailure(
-            "ClientError", "The security token included in the request is invalid", "InvalidClientTokenId", "InvalidClientTokenId"
+            "ClientError",
+            "The security token included in the request is invalid",
+            "InvalidClientTokenId",
+            "InvalidClientTokenId",
         ),
     )
 
 
 def wrong_secret(context: ScenarioContext) -> CredentialSetup:
     """The test user's key id with a wrong secret."""
-    principal = replace(context.user, secret_access_key="wrong" + context.user.secret_access_key[5:])
+    principal = replace(
+        context.user, secret_access_key="wrong" + context.user.secret_access_key[5:]
+    )
     return CredentialSetup(
         "wrong-secret",
         dict(principal.env()),
         None,
         principal,
         failure=ExpectedFailure(
-            "ClientError", "signature we calculated does not match", "SignatureDoesNotMatch", "SignatureDoesNotMatch"
+            "ClientError",
+            "signature we calculated does not match",
+            "SignatureDoesNotMatch",
+            "SignatureDoesNotMatch",
         ),
     )
 
 
 def credential_process_fails(context: ScenarioContext) -> CredentialSetup:
     """A ``credential_process`` that exits non-zero with a message on standard error."""
-    command, log = write_credential_process(context.files, None, failure="token expired, run login", exit_code=3)
+    command, log = write_credential_process(
+        context.files, None, failure="token expired, run login", exit_code=3
+    )
     context.files.add_profile("process", {"credential_process": command})
     return CredentialSetup(
         "credential-process-fails",
@@ -474,7 +605,9 @@ def credential_process_fails(context: ScenarioContext) -> CredentialSetup:
         None,
         process_log=log,
         failure=ExpectedFailure(
-            "CredentialRetrievalError", "token expired, run login", "token expired, run login"
+            "CredentialRetrievalError",
+            "token expired, run login",
+            "token expired, run login",
         ),
     )
 
@@ -482,28 +615,49 @@ def credential_process_fails(context: ScenarioContext) -> CredentialSetup:
 def sso_token_missing(context: ScenarioContext) -> CredentialSetup:
     """An SSO profile with no cached token (``aws sso login`` never ran)."""
     portal = _mount_sso(context)
-    context.files.add_sso_session("tgstate-sso", {"sso_start_url": SSO_START_URL, "sso_region": context.region})
+    context.files.add_sso_session(
+        "tgstate-sso", {"sso_start_url": SSO_START_URL, "sso_region": context.region}
+    )
     context.files.add_profile(
-        "sso", {"sso_session": "tgstate-sso", "sso_account_id": context.account, "sso_role_name": ROLE_NAME}
+        "sso",
+        {
+            "sso_session": "tgstate-sso",
+            "sso_account_id": context.account,
+            "sso_role_name": ROLE_NAME,
+        },
     )
     return CredentialSetup(
         "sso-token-missing",
         {**_sso_env(context), **context.select_profile("sso")},
         None,
         logs={"sso": portal.log},
-        failure=ExpectedFailure("SSOTokenLoadError", "Token for tgstate-sso does not exist", "Token for tgstate-sso does not exist"),
+        failure=ExpectedFailure(
+            "SSOTokenLoadError",
+            "Token for tgstate-sso does not exist",
+            "Token for tgstate-sso does not exist",
+        ),
     )
 
 
 def sso_token_expired(context: ScenarioContext) -> CredentialSetup:
     """An SSO profile whose cached token expired and cannot be refreshed."""
     portal = _mount_sso(context)
-    context.files.add_sso_session("tgstate-sso", {"sso_start_url": SSO_START_URL, "sso_region": context.region})
+    context.files.add_sso_session(
+        "tgstate-sso", {"sso_start_url": SSO_START_URL, "sso_region": context.region}
+    )
     context.files.add_profile(
-        "sso", {"sso_session": "tgstate-sso", "sso_account_id": context.account, "sso_role_name": ROLE_NAME}
+        "sso",
+        {
+            "sso_session": "tgstate-sso",
+            "sso_account_id": context.account,
+            "sso_role_name": ROLE_NAME,
+        },
     )
     context.files.write_sso_token(
-        "tgstate-sso", start_url=SSO_START_URL, region=context.region, access_token=SSO_ACCESS_TOKEN,
+        "tgstate-sso",
+        start_url=SSO_START_URL,
+        region=context.region,
+        access_token=SSO_ACCESS_TOKEN,
         expires_at=datetime.now(timezone.utc) - timedelta(hours=1),
     )
     return CredentialSetup(
@@ -511,7 +665,11 @@ def sso_token_expired(context: ScenarioContext) -> CredentialSetup:
         {**_sso_env(context), **context.select_profile("sso")},
         None,
         logs={"sso": portal.log},
-        failure=ExpectedFailure("TokenRetrievalError", "Token has expired and refresh failed", "Token has expired and refresh failed"),
+        failure=ExpectedFailure(
+            "TokenRetrievalError",
+            "Token has expired and refresh failed",
+            "Token has expired and refresh failed",
+        ),
     )
 
 
@@ -521,16 +679,34 @@ def assume_role_denied_trust(context: ScenarioContext) -> CredentialSetup:
     role = context.role(
         trust={
             "Version": "2012-10-17",
-            "Statement": [{"Effect": "Allow", "Principal": {"AWS": other}, "Action": "sts:AssumeRole"}],
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"AWS": other},
+                    "Action": "sts:AssumeRole",
+                }
+            ],
         }
     )
     context.files.add_profile("base", _key_values(context.user), in_config=False)
-    context.files.add_profile("deploy", {"role_arn": role.arn, "source_profile": "base", "role_session_name": SESSION_NAME})
+    context.files.add_profile(
+        "deploy",
+        {
+            "role_arn": role.arn,
+            "source_profile": "base",
+            "role_session_name": SESSION_NAME,
+        },
+    )
     return CredentialSetup(
         "assume-role-denied-trust",
         context.select_profile("deploy"),
         None,
-        failure=ExpectedFailure("ClientError", "not authorized to perform: sts:AssumeRole", "AccessDenied", "AccessDenied"),
+        failure=ExpectedFailure(
+            "ClientError",
+            "not authorized to perform: sts:AssumeRole",
+            "AccessDenied",
+            "AccessDenied",
+        ),
     )
 
 
@@ -540,18 +716,32 @@ def assume_role_denied_policy(context: ScenarioContext) -> CredentialSetup:
         trust={
             "Version": "2012-10-17",
             "Statement": [
-                {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{context.account}:root"}, "Action": "sts:AssumeRole"}
+                {
+                    "Effect": "Allow",
+                    "Principal": {"AWS": f"arn:aws:iam::{context.account}:root"},
+                    "Action": "sts:AssumeRole",
+                }
             ],
         }
     )
     context.files.add_profile("base", _key_values(context.user), in_config=False)
-    context.files.add_profile("deploy", {"role_arn": role.arn, "source_profile": "base", "role_session_name": SESSION_NAME})
+    context.files.add_profile(
+        "deploy",
+        {
+            "role_arn": role.arn,
+            "source_profile": "base",
+            "role_session_name": SESSION_NAME,
+        },
+    )
     return CredentialSetup(
         "assume-role-denied-policy",
         context.select_profile("deploy"),
         None,
         failure=ExpectedFailure(
-            "ClientError", "because no identity-based policy allows the sts:AssumeRole action", "AccessDenied", "AccessDenied"
+            "ClientError",
+            "because no identity-based policy allows the sts:AssumeRole action",
+            "AccessDenied",
+            "AccessDenied",
         ),
     )
 
@@ -568,7 +758,11 @@ def metadata_unreachable(context: ScenarioContext) -> CredentialSetup:
         env,
         None,
         uses_metadata=True,
-        failure=ExpectedFailure("NoCredentialsError", "Unable to locate credentials", "Unable to locate credentials"),
+        failure=ExpectedFailure(
+            "NoCredentialsError",
+            "Unable to locate credentials",
+            "Unable to locate credentials",
+        ),
     )
 
 
@@ -578,7 +772,9 @@ def metadata_unreachable(context: ScenarioContext) -> CredentialSetup:
 def _web_identity_role(context: ScenarioContext) -> Role:
     iam = context.world.admin_client("iam", account=context.account)
     iam.create_open_id_connect_provider(
-        Url=f"https://{OIDC_ISSUER}", ClientIDList=[OIDC_AUDIENCE], ThumbprintList=["6938fd4d98bab03faadb97b34396831e3780aea1"]
+        Url=f"https://{OIDC_ISSUER}",
+        ClientIDList=[OIDC_AUDIENCE],
+        ThumbprintList=["6938fd4d98bab03faadb97b34396831e3780aea1"],
     )
     provider = f"arn:aws:iam::{context.account}:oidc-provider/{OIDC_ISSUER}"
     return context.role(
@@ -601,7 +797,10 @@ def _web_identity_role(context: ScenarioContext) -> Role:
 
 def _write_token(context: ScenarioContext) -> Path:
     token = web_identity_token(
-        f"https://{OIDC_ISSUER}", OIDC_SUBJECT, OIDC_AUDIENCE, lifetime=timedelta(seconds=context.options.expires_in)
+        f"https://{OIDC_ISSUER}",
+        OIDC_SUBJECT,
+        OIDC_AUDIENCE,
+        lifetime=timedelta(seconds=context.options.expires_in),
     )
     return context.files.write_text("web-identity-token", token)
 
@@ -611,16 +810,26 @@ def _sso_session_arn(context: ScenarioContext) -> str:
 
 
 def _mount_sso(context: ScenarioContext) -> SsoPortal:
-    portal = SsoPortal(context.issuer(), access_token=SSO_ACCESS_TOKEN, account=context.account, role_name=ROLE_NAME)
+    portal = SsoPortal(
+        context.issuer(),
+        access_token=SSO_ACCESS_TOKEN,
+        account=context.account,
+        role_name=ROLE_NAME,
+    )
     context.server.mount(portal)
     return portal
 
 
 def _sso_env(context: ScenarioContext) -> dict[str, str]:
-    return {"AWS_ENDPOINT_URL_SSO": context.server.url, "AWS_ENDPOINT_URL_SSO_OIDC": context.server.url}
+    return {
+        "AWS_ENDPOINT_URL_SSO": context.server.url,
+        "AWS_ENDPOINT_URL_SSO_OIDC": context.server.url,
+    }
 
 
-def _mount_container(context: ScenarioContext, *, issue_user_keys: bool) -> ContainerCredentials:
+def _mount_container(
+    context: ScenarioContext, *, issue_user_keys: bool
+) -> ContainerCredentials:
     token = "Bearer tgstate-container-token"
     issue = context.issuer()
     if issue_user_keys:
@@ -630,16 +839,26 @@ def _mount_container(context: ScenarioContext, *, issue_user_keys: bool) -> Cont
             # A container role that may assume the target role: the test user's
             # keys stand in for its credentials.
             return IssuedCredentials(
-                user.access_key_id, user.secret_access_key, "", datetime.now(timezone.utc) + timedelta(hours=1), user.arn
+                user.access_key_id,
+                user.secret_access_key,
+                "",
+                datetime.now(timezone.utc) + timedelta(hours=1),
+                user.arn,
             )
 
-    endpoint = ContainerCredentials(issue, token=token, delay=context.options.delay, fail=context.options.fail)
+    endpoint = ContainerCredentials(
+        issue, token=token, delay=context.options.delay, fail=context.options.fail
+    )
     context.server.mount(endpoint)
     return endpoint
 
 
-def _container_env(context: ScenarioContext, endpoint: ContainerCredentials) -> dict[str, str]:
-    env = {"AWS_CONTAINER_CREDENTIALS_FULL_URI": f"{context.server.url}{CONTAINER_PATH}"}
+def _container_env(
+    context: ScenarioContext, endpoint: ContainerCredentials
+) -> dict[str, str]:
+    env = {
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI": f"{context.server.url}{CONTAINER_PATH}"
+    }
     if context.options.token_from_file:
         token_file = context.files.write_text("container-token", endpoint.token)
         env["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"] = str(token_file)
@@ -648,14 +867,20 @@ def _container_env(context: ScenarioContext, endpoint: ContainerCredentials) -> 
     return env
 
 
-def _mount_metadata(context: ScenarioContext, *, instance_role_arn_user: bool) -> MetadataService:
+def _mount_metadata(
+    context: ScenarioContext, *, instance_role_arn_user: bool
+) -> MetadataService:
     issue = context.issuer()
     if instance_role_arn_user:
         user = context.user
 
         def issue() -> IssuedCredentials:
             return IssuedCredentials(
-                user.access_key_id, user.secret_access_key, "", datetime.now(timezone.utc) + timedelta(hours=1), user.arn
+                user.access_key_id,
+                user.secret_access_key,
+                "",
+                datetime.now(timezone.utc) + timedelta(hours=1),
+                user.arn,
             )
 
     service = MetadataService(
@@ -719,10 +944,14 @@ FAILURE_SCENARIOS: dict[str, Scenario] = {
 SCENARIOS: dict[str, Scenario] = {**WORKING_SCENARIOS, **FAILURE_SCENARIOS}
 
 
-def apply_scenario(name: str, context: ScenarioContext, registry: dict[str, Scenario] | None = None) -> CredentialSetup:
+def apply_scenario(
+    name: str, context: ScenarioContext, registry: dict[str, Scenario] | None = None
+) -> CredentialSetup:
     """Prepare scenario ``name``; raise ``KeyError`` listing the known names."""
     scenarios = registry if registry is not None else SCENARIOS
     scenario = scenarios.get(name)
     if scenario is None:
-        raise KeyError(f"unknown credential scenario {name!r}; known scenarios: {', '.join(sorted(scenarios))}")
+        raise KeyError(
+            f"unknown credential scenario {name!r}; known scenarios: {', '.join(sorted(scenarios))}"
+        )
     return scenario(context)

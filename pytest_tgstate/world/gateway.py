@@ -20,11 +20,23 @@ from typing import Literal
 
 from ..iam.arn import parse_arn
 from ..iam.evaluation import AuthorizationRequest, Decision, PolicySet, evaluate
-from ..iam.operations import OWNER_ONLY_OPERATIONS, Operation, Requirement, Resolver, requirements_for
+from ..iam.operations import (
+    OWNER_ONLY_OPERATIONS,
+    Operation,
+    Requirement,
+    Resolver,
+    requirements_for,
+)
 from ..iam.policy import Policy, PolicyError, parse_policy_text
 from ..iam.principal import Caller
 from . import moto_internals
-from .authentication import ANONYMOUS, AuthenticationFailure, Identity, authenticate, parse_stored_policy
+from .authentication import (
+    ANONYMOUS,
+    AuthenticationFailure,
+    Identity,
+    authenticate,
+    parse_stored_policy,
+)
 from .classify import UNSIGNED_OPERATIONS, UnclassifiedRequest, classify, service_of
 from .http import HttpRequest, RawResponse, access_denied, auth_error, error_response
 from .journal import Journal, JournalEntry
@@ -79,7 +91,9 @@ class Gateway:
         self.journal = journal
         self.settings = settings
 
-    def process(self, request: HttpRequest, forward: Callable[[], RawResponse | None]) -> RawResponse | None:
+    def process(
+        self, request: HttpRequest, forward: Callable[[], RawResponse | None]
+    ) -> RawResponse | None:
         """Decide ``request``; return the response, calling ``forward`` when allowed."""
         try:
             credential = read_credential(request)
@@ -90,14 +104,18 @@ class Gateway:
         service = service_of(request, credential)
         if service is None:
             return error_response(
-                "s3", 400, "InvalidRequest",
+                "s3",
+                400,
+                "InvalidRequest",
                 f"pytest-tgstate cannot tell which AWS service {request.host}{request.raw_path} is for",
             )
         region = credential.region if credential else self.settings.region
         try:
             operation = classify(request, service, region)
         except UnclassifiedRequest as error:
-            return self._reject(request, service, "?", 400, "InvalidRequest", f"pytest-tgstate: {error}")
+            return self._reject(
+                request, service, "?", 400, "InvalidRequest", f"pytest-tgstate: {error}"
+            )
 
         head = request.method == "HEAD"
         response: RawResponse | None
@@ -105,12 +123,32 @@ class Gateway:
             identity = self._identify(request, credential, service, operation)
         except _StsRejection as rejection:
             response = error_response("sts", 400, rejection.code, rejection.message)
-            self._record(operation, None, (), (), response, request, forwarded=False, message=rejection.message)
+            self._record(
+                operation,
+                None,
+                (),
+                (),
+                response,
+                request,
+                forwarded=False,
+                message=rejection.message,
+            )
             return response
         except AuthenticationFailure as failure:
             response = auth_error(service, failure.kind, head=head)
-            self._record(operation, None, (), (), response, request, forwarded=False, message=failure.detail)
-            logger.debug("authentication failed for %s: %s", operation.label, failure.detail)
+            self._record(
+                operation,
+                None,
+                (),
+                (),
+                response,
+                request,
+                forwarded=False,
+                message=failure.detail,
+            )
+            logger.debug(
+                "authentication failed for %s: %s", operation.label, failure.detail
+            )
             return response
 
         requirements = requirements_for(operation, _WorldResolver(identity.caller))
@@ -119,17 +157,35 @@ class Gateway:
             self._decide(identity, requirement, request_context)
             for requirement in requirements
         )
-        denial = next((decision for decision in decisions if not decision.allowed), None)
+        denial = next(
+            (decision for decision in decisions if not decision.allowed), None
+        )
         audit = self.settings.mode == "audit"
 
         if denial is not None and not audit:
             response = access_denied(service, denial.message, head=head)
-            self._record(operation, identity, requirements, decisions, response, request, forwarded=False)
+            self._record(
+                operation,
+                identity,
+                requirements,
+                decisions,
+                response,
+                request,
+                forwarded=False,
+            )
             return response
 
         early = self._service_rules(operation, identity)
         if early is not None:
-            self._record(operation, identity, requirements, decisions, early, request, forwarded=False)
+            self._record(
+                operation,
+                identity,
+                requirements,
+                decisions,
+                early,
+                request,
+                forwarded=False,
+            )
             return early
 
         response = forward()
@@ -140,20 +196,32 @@ class Gateway:
                 list_decision, response = hidden
                 decisions = (*decisions, list_decision)
         self._record(
-            operation, identity, requirements, decisions, response, request,
-            forwarded=True, audit_only=audit and denial is not None,
+            operation,
+            identity,
+            requirements,
+            decisions,
+            response,
+            request,
+            forwarded=True,
+            audit_only=audit and denial is not None,
         )
         return response
 
     # -- steps ---------------------------------------------------------------
 
     def _identify(
-        self, request: HttpRequest, credential: object, service: str, operation: Operation
+        self,
+        request: HttpRequest,
+        credential: object,
+        service: str,
+        operation: Operation,
     ) -> Identity:
         if credential is None:
             if service == "sts" and operation.name == "AssumeRoleWithWebIdentity":
                 return self._web_identity(operation)
-            if service == "s3" or (service == "sts" and operation.name in UNSIGNED_OPERATIONS):
+            if service == "s3" or (
+                service == "sts" and operation.name in UNSIGNED_OPERATIONS
+            ):
                 return ANONYMOUS
             raise AuthenticationFailure("missing", "the request is not signed")
         now = self.settings.now().replace(tzinfo=None)
@@ -174,19 +242,26 @@ class Gateway:
         """
         claims = _jwt_claims(str(operation.params.get("WebIdentityToken", "")))
         if claims is None:
-            raise _StsRejection("InvalidIdentityToken", "Token is not a valid JSON Web Token")
+            raise _StsRejection(
+                "InvalidIdentityToken", "Token is not a valid JSON Web Token"
+            )
         issuer = str(claims.get("iss", "")).removeprefix("https://")
         role_arn = str(operation.params.get("RoleArn", ""))
         account = _arn_account(role_arn) or ""
         provider_arn = f"arn:aws:iam::{account}:oidc-provider/{issuer}"
-        providers = moto_internals.iam_backend(account).open_id_providers if account else {}
+        providers = (
+            moto_internals.iam_backend(account).open_id_providers if account else {}
+        )
         if provider_arn not in providers:
             raise _StsRejection(
                 "InvalidIdentityToken",
                 f"No OpenIDConnect provider found in your account for https://{issuer}",
             )
         expires = claims.get("exp")
-        if isinstance(expires, (int, float)) and expires <= self.settings.now().timestamp():
+        if (
+            isinstance(expires, (int, float))
+            and expires <= self.settings.now().timestamp()
+        ):
             raise _StsRejection(
                 "ExpiredTokenException",
                 "Token expired: the token's exp claim is in the past",
@@ -227,7 +302,9 @@ class Gateway:
 
     def _resource_policy(
         self, requirement: Requirement
-    ) -> tuple[Policy | None, Literal["resource-based policy", "role trust policy"], str | None]:
+    ) -> tuple[
+        Policy | None, Literal["resource-based policy", "role trust policy"], str | None
+    ]:
         resource = requirement.resource
         if resource.startswith("arn:aws:s3:::"):
             bucket_name = resource[len("arn:aws:s3:::") :].split("/", 1)[0]
@@ -238,7 +315,9 @@ class Gateway:
             policy = None
             if bucket.policy:
                 policy = parse_stored_policy(
-                    bucket.policy.decode() if isinstance(bucket.policy, bytes) else bucket.policy,
+                    bucket.policy.decode()
+                    if isinstance(bucket.policy, bytes)
+                    else bucket.policy,
                     f"bucket policy of {bucket_name}",
                     "resource",
                 )
@@ -249,12 +328,16 @@ class Gateway:
             if role is None:
                 return None, "role trust policy", owner
             trust = parse_stored_policy(
-                role.assume_role_policy_document, f"trust policy of {role.name}", "trust"
+                role.assume_role_policy_document,
+                f"trust policy of {role.name}",
+                "trust",
             )
             return trust, "role trust policy", owner
         return None, "resource-based policy", _arn_account(resource)
 
-    def _request_context(self, request: HttpRequest, region: str) -> dict[str, tuple[str, ...]]:
+    def _request_context(
+        self, request: HttpRequest, region: str
+    ) -> dict[str, tuple[str, ...]]:
         """Return the global condition keys that are the same for every requirement.
 
         ``aws:RequestedRegion`` is the region the request was signed for, which
@@ -263,14 +346,20 @@ class Gateway:
         now = self.settings.now()
         return {
             "aws:requestedregion": (region,),
-            "aws:securetransport": ("true" if request.secure and self.settings.secure_transport else "false",),
+            "aws:securetransport": (
+                "true"
+                if request.secure and self.settings.secure_transport
+                else "false",
+            ),
             "aws:currenttime": (now.strftime("%Y-%m-%dT%H:%M:%SZ"),),
             "aws:epochtime": (str(int(now.timestamp())),),
             "aws:sourceip": (request.source_ip,),
             "aws:useragent": (request.header("user-agent"),),
         }
 
-    def _service_rules(self, operation: Operation, identity: Identity) -> RawResponse | None:
+    def _service_rules(
+        self, operation: Operation, identity: Identity
+    ) -> RawResponse | None:
         """Apply S3 rules that are not IAM decisions: owner-only calls, policy syntax."""
         if operation.service != "s3" or not operation.bucket:
             return None
@@ -278,25 +367,38 @@ class Gateway:
             owner = moto_internals.bucket_owner(operation.bucket)
             if owner is not None and owner != identity.caller.account:
                 return error_response(
-                    "s3", 405, "MethodNotAllowed",
+                    "s3",
+                    405,
+                    "MethodNotAllowed",
                     "The specified method is not allowed against this resource.",
                 )
         if operation.name == "PutBucketPolicy":
             try:
-                parse_policy_text(operation.body.decode("utf-8", "replace"), name="bucket policy", kind="resource")
+                parse_policy_text(
+                    operation.body.decode("utf-8", "replace"),
+                    name="bucket policy",
+                    kind="resource",
+                )
             except PolicyError as error:
                 return error_response("s3", 400, "MalformedPolicy", str(error))
         return None
 
     def _hide_missing_object(
-        self, operation: Operation, identity: Identity, request: HttpRequest, response: RawResponse
+        self,
+        operation: Operation,
+        identity: Identity,
+        request: HttpRequest,
+        response: RawResponse,
     ) -> tuple[Decision, RawResponse] | None:
         """Turn a 404 for a missing object into S3's 403 when the caller may not list.
 
         S3 only tells a caller that a key does not exist when the caller has
         ``s3:ListBucket`` on the bucket; otherwise the answer is AccessDenied.
         """
-        if operation.service != "s3" or operation.name not in ("GetObject", "HeadObject"):
+        if operation.service != "s3" or operation.name not in (
+            "GetObject",
+            "HeadObject",
+        ):
             return None
         if response[0] != 404 or not operation.bucket:
             return None
@@ -305,12 +407,19 @@ class Gateway:
         decision = self._decide(identity, requirement, context)
         if decision.allowed or self.settings.mode == "audit":
             return None
-        return decision, access_denied("s3", decision.message, head=request.method == "HEAD")
+        return decision, access_denied(
+            "s3", decision.message, head=request.method == "HEAD"
+        )
 
-    def _after(self, operation: Operation, identity: Identity, response: RawResponse) -> None:
+    def _after(
+        self, operation: Operation, identity: Identity, response: RawResponse
+    ) -> None:
         if response[0] != 200:
             return
-        if operation.service == "sts" and operation.name in ("AssumeRole", "AssumeRoleWithWebIdentity"):
+        if operation.service == "sts" and operation.name in (
+            "AssumeRole",
+            "AssumeRoleWithWebIdentity",
+        ):
             self._adopt_session(operation, response[2])
         if operation.service == "dynamodb" and operation.name == "UpdateTable":
             specification = operation.params.get("SSESpecification")
@@ -335,7 +444,9 @@ class Gateway:
         if session is None:
             return
         duration = int(operation.params.get("DurationSeconds", 3600))
-        session.expiration = self.settings.now().replace(tzinfo=None) + timedelta(seconds=duration)
+        session.expiration = self.settings.now().replace(tzinfo=None) + timedelta(
+            seconds=duration
+        )
         arns = []
         index = 1
         while f"PolicyArns.member.{index}.arn" in operation.params:
@@ -347,11 +458,21 @@ class Gateway:
     # -- journal -------------------------------------------------------------
 
     def _reject(
-        self, request: HttpRequest, service: str, name: str, status: int, code: str, message: str
+        self,
+        request: HttpRequest,
+        service: str,
+        name: str,
+        status: int,
+        code: str,
+        message: str,
     ) -> RawResponse:
-        response = error_response(service, status, code, message, head=request.method == "HEAD")
+        response = error_response(
+            service, status, code, message, head=request.method == "HEAD"
+        )
         operation = Operation(service, name)
-        self._record(operation, None, (), (), response, request, forwarded=False, message=message)
+        self._record(
+            operation, None, (), (), response, request, forwarded=False, message=message
+        )
         return response
 
     def _record(
@@ -374,7 +495,9 @@ class Gateway:
             time=self.settings.now(),
             service=operation.service,
             operation=operation.name,
-            principal=identity.caller.arn if identity and identity.caller.kind != "anonymous" else None,
+            principal=identity.caller.arn
+            if identity and identity.caller.kind != "anonymous"
+            else None,
             requirements=tuple(requirements),
             decisions=decisions,
             status=status,
@@ -434,7 +557,9 @@ def _error_of(response: RawResponse) -> tuple[str | None, str | None]:
     status, headers, body = response
     if not body:
         return str(status), None
-    content_type = {name.lower(): value for name, value in headers.items()}.get("content-type", "")
+    content_type = {name.lower(): value for name, value in headers.items()}.get(
+        "content-type", ""
+    )
     if "json" in content_type or body.lstrip().startswith(b"{"):
         try:
             document = json.loads(body)

@@ -115,9 +115,13 @@ def apply_bucket_state(world: World, state: str, bucket: str, region: str) -> No
         _encrypt(s3, bucket, "AES256")
     elif state == "bootstrapped":
         _create_bucket(s3, bucket, region, ObjectOwnership="ObjectWriter")
-        s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+        s3.put_bucket_versioning(
+            Bucket=bucket, VersioningConfiguration={"Status": "Enabled"}
+        )
         _encrypt(s3, bucket, "aws:kms")
-        s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(terragrunt_bucket_policy(bucket, owner)))
+        s3.put_bucket_policy(
+            Bucket=bucket, Policy=json.dumps(terragrunt_bucket_policy(bucket, owner))
+        )
         s3.put_public_access_block(
             Bucket=bucket,
             PublicAccessBlockConfiguration={
@@ -129,9 +133,14 @@ def apply_bucket_state(world: World, state: str, bucket: str, region: str) -> No
         )
     elif state == "foreign":
         _create_bucket(s3, bucket, region)
-        s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+        s3.put_bucket_versioning(
+            Bucket=bucket, VersioningConfiguration={"Status": "Enabled"}
+        )
         _encrypt(s3, bucket, "AES256")
-        s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(foreign_bucket_policy(bucket, world.account)))
+        s3.put_bucket_policy(
+            Bucket=bucket,
+            Policy=json.dumps(foreign_bucket_policy(bucket, world.account)),
+        )
     else:
         raise ValueError(
             f"unknown bucket state {state!r}; use one of {', '.join(BUCKET_STATES)}"
@@ -143,7 +152,9 @@ def apply_table_state(world: World, state: str, table: str, region: str) -> None
     if state == "missing":
         return
     if state not in TABLE_STATES:
-        raise ValueError(f"unknown table state {state!r}; use one of {', '.join(TABLE_STATES)}")
+        raise ValueError(
+            f"unknown table state {state!r}; use one of {', '.join(TABLE_STATES)}"
+        )
     key = "LockID" if state == "present" else "id"
     world.admin_client("dynamodb", region=region).create_table(
         TableName=table,

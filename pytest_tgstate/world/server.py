@@ -29,10 +29,22 @@ StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 _STATUS_TEXT = {
-    200: "OK", 201: "Created", 204: "No Content", 206: "Partial Content", 301: "Moved Permanently",
-    304: "Not Modified", 307: "Temporary Redirect", 400: "Bad Request", 401: "Unauthorized",
-    403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed", 409: "Conflict",
-    412: "Precondition Failed", 500: "Internal Server Error", 501: "Not Implemented",
+    200: "OK",
+    201: "Created",
+    204: "No Content",
+    206: "Partial Content",
+    301: "Moved Permanently",
+    304: "Not Modified",
+    307: "Temporary Redirect",
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    409: "Conflict",
+    412: "Precondition Failed",
+    500: "Internal Server Error",
+    501: "Not Implemented",
     503: "Service Unavailable",
 }
 
@@ -71,7 +83,10 @@ class RequestLog:
 
 @lru_cache(maxsize=1)
 def _moto_app() -> WsgiApp:
-    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+    from moto.moto_server.werkzeug_app import (
+        DomainDispatcherApplication,
+        create_backend_app,
+    )
 
     app: WsgiApp = DomainDispatcherApplication(create_backend_app)
     return app
@@ -85,7 +100,9 @@ def _request_handler() -> type:
             environ: dict[str, Any] = super().make_environ()
             # Keep every header as sent, underscores included (the SSO portal's
             # x-amz-sso_bearer_token has one), for the mounted routes.
-            environ["tgstate.headers"] = [(name, value) for name, value in self.headers.items()]
+            environ["tgstate.headers"] = [
+                (name, value) for name, value in self.headers.items()
+            ]
             return environ
 
         def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
@@ -139,7 +156,9 @@ class LoopbackServer:
         thread.start()
         self._server = server
         self._thread = thread
-        logger.debug("loopback server started on %s", f"http://127.0.0.1:{server.server_port}")
+        logger.debug(
+            "loopback server started on %s", f"http://127.0.0.1:{server.server_port}"
+        )
         return self
 
     def stop(self) -> None:
@@ -176,7 +195,9 @@ class LoopbackServer:
 
     # -- WSGI ----------------------------------------------------------------
 
-    def _app(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+    def _app(
+        self, environ: dict[str, Any], start_response: StartResponse
+    ) -> Iterable[bytes]:
         body = _read_body(environ)
         raw_headers = environ.get("tgstate.headers") or []
         headers = {str(name).lower(): str(value) for name, value in raw_headers}
@@ -195,9 +216,13 @@ class LoopbackServer:
             # under test never gets it.
             return _respond(
                 start_response,
-                error_response("s3", 403, "AccessDenied", "moto's /moto-api is not served here"),
+                error_response(
+                    "s3", 403, "AccessDenied", "moto's /moto-api is not served here"
+                ),
             )
-        raw_uri = environ.get("RAW_URI") or environ.get("REQUEST_URI") or route_request.path
+        raw_uri = (
+            environ.get("RAW_URI") or environ.get("REQUEST_URI") or route_request.path
+        )
         raw_path, _, raw_query = str(raw_uri).partition("?")
         request = HttpRequest(
             method=route_request.method,
@@ -217,7 +242,9 @@ class LoopbackServer:
 
         response = self.world.gateway.process(request, forward)
         if response is None:
-            response = error_response("s3", 500, "InternalError", "no response from moto")
+            response = error_response(
+                "s3", 500, "InternalError", "no response from moto"
+            )
         return _respond(start_response, response)
 
 
@@ -236,7 +263,9 @@ def _read_body(environ: dict[str, Any]) -> bytes:
 def _call_app(app: WsgiApp, environ: dict[str, Any]) -> RawResponse:
     captured: dict[str, Any] = {}
 
-    def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+    def start_response(
+        status: str, headers: list[tuple[str, str]], exc_info: Any = None
+    ) -> Any:
         captured["status"] = int(status.split(" ", 1)[0])
         captured["headers"] = headers
         return lambda data: None
@@ -259,7 +288,9 @@ def _respond(start_response: StartResponse, response: RawResponse) -> Iterator[b
     if isinstance(body, str):
         body = body.encode()
     header_list = [
-        (name, str(value)) for name, value in headers.items() if name.lower() != "content-length"
+        (name, str(value))
+        for name, value in headers.items()
+        if name.lower() != "content-length"
     ]
     header_list.append(("Content-Length", str(len(body))))
     start_response(f"{status} {_STATUS_TEXT.get(status, 'Status')}", header_list)

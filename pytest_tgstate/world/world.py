@@ -100,9 +100,14 @@ class World:
         region: str = DEFAULT_REGION,
         secure_transport: bool = True,
     ) -> None:
-        for label, value in (("account", account), ("foreign_account", foreign_account)):
+        for label, value in (
+            ("account", account),
+            ("foreign_account", foreign_account),
+        ):
             if len(value) != 12 or not value.isdigit():
-                raise ValueError(f"{label} {value!r} is invalid; an AWS account id is 12 digits")
+                raise ValueError(
+                    f"{label} {value!r} is invalid; an AWS account id is 12 digits"
+                )
         if account == foreign_account:
             raise ValueError(
                 f"account and foreign_account are both {account!r}; the foreign account must differ"
@@ -111,7 +116,9 @@ class World:
         self.foreign_account = foreign_account
         self.region = region
         self.journal = Journal()
-        self.settings = GatewaySettings(region=region, secure_transport=secure_transport)
+        self.settings = GatewaySettings(
+            region=region, secure_transport=secure_transport
+        )
         self.gateway = Gateway(self.journal, self.settings)
         self._admin_token = secrets.token_hex(16)
         self._stack: ExitStack | None = None
@@ -192,7 +199,9 @@ class World:
 
     def _require_running(self) -> None:
         if self._stack is None:
-            raise WorldError("the world is not running; use it inside 'with World() as world:'")
+            raise WorldError(
+                "the world is not running; use it inside 'with World() as world:'"
+            )
 
     # -- requests ------------------------------------------------------------
 
@@ -241,7 +250,13 @@ class World:
 
     # -- clients -------------------------------------------------------------
 
-    def client(self, service: str, principal: Principal | None = None, *, region: str | None = None) -> Any:
+    def client(
+        self,
+        service: str,
+        principal: Principal | None = None,
+        *,
+        region: str | None = None,
+    ) -> Any:
         """Return a boto3 client that signs as ``principal``, through the gateway.
 
         Without a principal the client signs with an unknown key, so every
@@ -252,7 +267,10 @@ class World:
         credentials: Mapping[str, str | None] = (
             principal.client_kwargs()
             if principal
-            else {"aws_access_key_id": "AKIAUNKNOWNKEY000000", "aws_secret_access_key": "unknown"}
+            else {
+                "aws_access_key_id": "AKIAUNKNOWNKEY000000",
+                "aws_secret_access_key": "unknown",
+            }
         )
         access_key_id = credentials["aws_access_key_id"]
         key = (service, region, access_key_id)
@@ -265,7 +283,9 @@ class World:
             return client
         arn = principal.arn if principal else None
         client = self._spare_clients.pop((service, region, arn), None)
-        if client is None or not botocore_internals.set_client_credentials(client, **credentials):
+        if client is None or not botocore_internals.set_client_credentials(
+            client, **credentials
+        ):
             client = _shared_botocore_session().create_client(
                 service,
                 region_name=region,
@@ -277,12 +297,16 @@ class World:
             self._client_owners[access_key_id] = arn
         return client
 
-    def boto3_session(self, principal: Principal, *, region: str | None = None) -> boto3.session.Session:
+    def boto3_session(
+        self, principal: Principal, *, region: str | None = None
+    ) -> boto3.session.Session:
         """Return a boto3 session with ``principal``'s credentials and the world's isolation."""
         botocore_session = _isolated_botocore_session()
         # Sharing the data loader spares loading the service models again.
         shared = _shared_botocore_session()
-        botocore_session.register_component("data_loader", shared.get_component("data_loader"))
+        botocore_session.register_component(
+            "data_loader", shared.get_component("data_loader")
+        )
         return boto3.session.Session(
             region_name=region or self.region,
             botocore_session=botocore_session,
@@ -291,7 +315,9 @@ class World:
             aws_session_token=principal.session_token,
         )
 
-    def admin_client(self, service: str, *, account: str | None = None, region: str | None = None) -> Any:
+    def admin_client(
+        self, service: str, *, account: str | None = None, region: str | None = None
+    ) -> Any:
         """Return a client whose requests skip the gateway and the journal.
 
         It is for setting up state; ``account`` picks the moto account it acts in.
@@ -339,11 +365,15 @@ class World:
         """
         account = account or self.account
         documents = _inline_documents(name, policy, policies)
-        boundary_policy = load_policy(boundary, kind="boundary") if boundary is not None else None
+        boundary_policy = (
+            load_policy(boundary, kind="boundary") if boundary is not None else None
+        )
         iam = self.admin_client("iam", account=account)
         iam.create_user(UserName=name, Path=path)
         for policy_name, document in documents.items():
-            iam.put_user_policy(UserName=name, PolicyName=policy_name, PolicyDocument=document.to_json())
+            iam.put_user_policy(
+                UserName=name, PolicyName=policy_name, PolicyDocument=document.to_json()
+            )
         key = iam.create_access_key(UserName=name)["AccessKey"]
         arn = f"arn:aws:iam::{account}:user{path}{name}"
         if boundary_policy is not None:
@@ -359,7 +389,9 @@ class World:
             secret_access_key=key["SecretAccessKey"],
         )
 
-    def put_user_policy(self, user: Principal | str, name: str, document: PolicySource) -> None:
+    def put_user_policy(
+        self, user: Principal | str, name: str, document: PolicySource
+    ) -> None:
         """Add or replace an inline policy of an existing user."""
         user_name = user.name if isinstance(user, Principal) else user
         account = user.account if isinstance(user, Principal) else self.account
@@ -368,12 +400,14 @@ class World:
             UserName=user_name, PolicyName=name, PolicyDocument=policy.to_json()
         )
 
-    def create_managed_policy(self, name: str, document: PolicySource, *, account: str | None = None) -> str:
+    def create_managed_policy(
+        self, name: str, document: PolicySource, *, account: str | None = None
+    ) -> str:
         """Create a customer managed policy and return its ARN."""
         policy = load_policy(document, name=name)
-        response = self.admin_client("iam", account=account or self.account).create_policy(
-            PolicyName=name, PolicyDocument=policy.to_json()
-        )
+        response = self.admin_client(
+            "iam", account=account or self.account
+        ).create_policy(PolicyName=name, PolicyDocument=policy.to_json())
         return str(response["Policy"]["Arn"])
 
     def create_role(
@@ -414,7 +448,9 @@ class World:
             )
         response = iam.create_role(**arguments)
         for policy_name, document in documents.items():
-            iam.put_role_policy(RoleName=name, PolicyName=policy_name, PolicyDocument=document.to_json())
+            iam.put_role_policy(
+                RoleName=name, PolicyName=policy_name, PolicyDocument=document.to_json()
+            )
         return Role(name=name, arn=str(response["Role"]["Arn"]), account=account)
 
     def assume_role(
@@ -458,17 +494,23 @@ class World:
 
     # -- state ---------------------------------------------------------------
 
-    def set_bucket_state(self, bucket: str, state: str, *, region: str | None = None) -> None:
+    def set_bucket_state(
+        self, bucket: str, state: str, *, region: str | None = None
+    ) -> None:
         """Create ``bucket`` in a preset state (see `presets`); ``missing`` creates nothing."""
         self._require_running()
         apply_bucket_state(self, state, bucket, region or self.region)
 
-    def set_table_state(self, table: str, state: str, *, region: str | None = None) -> None:
+    def set_table_state(
+        self, table: str, state: str, *, region: str | None = None
+    ) -> None:
         """Create the lock ``table`` in a preset state; ``missing`` creates nothing."""
         self._require_running()
         apply_table_state(self, state, table, region or self.region)
 
-    def policy_template(self, name: str, *, bucket: str, table: str, key: str) -> Policy:
+    def policy_template(
+        self, name: str, *, bucket: str, table: str, key: str
+    ) -> Policy:
         """Render a documented Terragrunt policy (``full``, ``minimal``, ``external-bucket``)."""
         return render_template(name, TemplateValues(self.account, bucket, table, key))
 
@@ -529,7 +571,9 @@ def _http_request(prepared: Any, *, secure: bool) -> HttpRequest:
         available = False
     headers = {}
     for name, value in prepared.headers.items():
-        headers[name] = value.decode("latin-1") if isinstance(value, bytes) else str(value)
+        headers[name] = (
+            value.decode("latin-1") if isinstance(value, bytes) else str(value)
+        )
     return HttpRequest.from_url(
         prepared.method,
         prepared.url,

@@ -7,11 +7,20 @@ from pathlib import Path
 
 import pytest
 
-from pytest_tgstate.credentials import CredentialSetup, ScenarioContext, ScenarioOptions, apply_scenario
+from pytest_tgstate.credentials import (
+    CredentialSetup,
+    ScenarioContext,
+    ScenarioOptions,
+    apply_scenario,
+)
 from pytest_tgstate.world import World
 from pytest_tgstate.world.server import LoopbackServer
 
-FULL_POLICY_NAMES = {"bucket": "terragrunt-state", "table": "terragrunt-locks", "key": "env/app/terraform.tfstate"}
+FULL_POLICY_NAMES = {
+    "bucket": "terragrunt-state",
+    "table": "terragrunt-locks",
+    "key": "env/app/terraform.tfstate",
+}
 
 
 @pytest.fixture(scope="module")
@@ -29,23 +38,33 @@ ContextFactory = Callable[..., ScenarioContext]
 
 
 @pytest.fixture
-def make_context(served_world: tuple[World, LoopbackServer], tmp_path: Path) -> Iterator[ContextFactory]:
+def make_context(
+    served_world: tuple[World, LoopbackServer], tmp_path: Path
+) -> Iterator[ContextFactory]:
     world, server = served_world
     world.reset()
     server.routes.clear()
 
-    def make(policy: str = "full", options: ScenarioOptions | None = None) -> ScenarioContext:
+    def make(
+        policy: str = "full", options: ScenarioOptions | None = None
+    ) -> ScenarioContext:
         rendered = world.policy_template(policy, **FULL_POLICY_NAMES)
         user = world.create_user("tgstate-user", policy=rendered)
-        return ScenarioContext(world, server, tmp_path / "home", user, rendered, options)
+        return ScenarioContext(
+            world, server, tmp_path / "home", user, rendered, options
+        )
 
     yield make
     server.routes.clear()
 
 
 @pytest.fixture
-def prepare(make_context: ContextFactory) -> Callable[..., tuple[ScenarioContext, CredentialSetup]]:
-    def run(name: str, policy: str = "full", options: ScenarioOptions | None = None) -> tuple[ScenarioContext, CredentialSetup]:
+def prepare(
+    make_context: ContextFactory,
+) -> Callable[..., tuple[ScenarioContext, CredentialSetup]]:
+    def run(
+        name: str, policy: str = "full", options: ScenarioOptions | None = None
+    ) -> tuple[ScenarioContext, CredentialSetup]:
         context = make_context(policy, options)
         return context, apply_scenario(name, context)
 

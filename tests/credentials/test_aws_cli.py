@@ -10,7 +10,12 @@ from collections.abc import Callable
 import pytest
 
 from pytest_tgstate.clients import subprocess_environment
-from pytest_tgstate.credentials import FAILURE_SCENARIOS, WORKING_SCENARIOS, CredentialSetup, ScenarioContext
+from pytest_tgstate.credentials import (
+    FAILURE_SCENARIOS,
+    WORKING_SCENARIOS,
+    CredentialSetup,
+    ScenarioContext,
+)
 
 pytestmark = pytest.mark.real_clients
 
@@ -18,13 +23,17 @@ Prepare = Callable[..., tuple[ScenarioContext, CredentialSetup]]
 
 
 def aws_command() -> list[str]:
-    found = shutil.which("aws", path=str(__import__("pathlib").Path(sys.executable).parent))
+    found = shutil.which(
+        "aws", path=str(__import__("pathlib").Path(sys.executable).parent)
+    )
     if found is None:
         pytest.skip("the aws CLI (awscli package) is not installed next to this Python")
     return [found]
 
 
-def run_cli(context: ScenarioContext, setup: CredentialSetup, *arguments: str) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    context: ScenarioContext, setup: CredentialSetup, *arguments: str
+) -> subprocess.CompletedProcess[str]:
     environment = subprocess_environment(
         context.files.home,
         region=context.region,
@@ -45,7 +54,16 @@ def run_cli(context: ScenarioContext, setup: CredentialSetup, *arguments: str) -
 @pytest.mark.parametrize("name", sorted(WORKING_SCENARIOS))
 def test_cli_resolves_principal(prepare: Prepare, name: str) -> None:
     context, setup = prepare(name)
-    result = run_cli(context, setup, "sts", "get-caller-identity", "--query", "Arn", "--output", "text")
+    result = run_cli(
+        context,
+        setup,
+        "sts",
+        "get-caller-identity",
+        "--query",
+        "Arn",
+        "--output",
+        "text",
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == setup.expected_arn
 
@@ -61,7 +79,9 @@ def test_cli_reports_failure(prepare: Prepare, name: str) -> None:
 
 def test_cli_policy_enforced(prepare: Prepare) -> None:
     context, setup = prepare("assume-role-source-profile", policy="minimal")
-    result = run_cli(context, setup, "s3api", "get-bucket-encryption", "--bucket", "terragrunt-state")
+    result = run_cli(
+        context, setup, "s3api", "get-bucket-encryption", "--bucket", "terragrunt-state"
+    )
     assert result.returncode == 255
     assert "AccessDenied" in result.stderr
     assert "s3:GetEncryptionConfiguration" in result.stderr

@@ -22,13 +22,17 @@ Prepare = Callable[..., tuple[ScenarioContext, CredentialSetup]]
 
 
 def caller_arn(context: ScenarioContext, setup: CredentialSetup) -> str:
-    with isolated_environment(context.files.home, context.region, setup.env, uses_metadata=setup.uses_metadata):
+    with isolated_environment(
+        context.files.home, context.region, setup.env, uses_metadata=setup.uses_metadata
+    ):
         session = boto3.Session(profile_name=setup.profile)
         return str(session.client("sts").get_caller_identity()["Arn"])
 
 
 def resolution_error(context: ScenarioContext, setup: CredentialSetup) -> Exception:
-    with isolated_environment(context.files.home, context.region, setup.env, uses_metadata=setup.uses_metadata):
+    with isolated_environment(
+        context.files.home, context.region, setup.env, uses_metadata=setup.uses_metadata
+    ):
         try:
             session = boto3.Session(profile_name=setup.profile)
             session.client("sts").get_caller_identity()
@@ -53,7 +57,14 @@ def test_failure_raises_sdk_error(prepare: Prepare, name: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["expired-session", "unknown-key", "wrong-secret", "assume-role-denied-trust", "assume-role-denied-policy"]
+    "name",
+    [
+        "expired-session",
+        "unknown-key",
+        "wrong-secret",
+        "assume-role-denied-trust",
+        "assume-role-denied-policy",
+    ],
 )
 def test_service_errors_carry_codes(prepare: Prepare, name: str) -> None:
     context, setup = prepare(name)
@@ -63,10 +74,15 @@ def test_service_errors_carry_codes(prepare: Prepare, name: str) -> None:
     assert error.response["Error"]["Code"] == setup.failure.error_code
 
 
-@pytest.mark.parametrize("name", ["sso", "assume-role-source-profile", "web-identity-env", "metadata", "container"])
+@pytest.mark.parametrize(
+    "name",
+    ["sso", "assume-role-source-profile", "web-identity-env", "metadata", "container"],
+)
 def test_scenario_policy_enforced(prepare: Prepare, name: str) -> None:
     context, setup = prepare(name, policy="minimal")
-    with isolated_environment(context.files.home, context.region, setup.env, uses_metadata=setup.uses_metadata):
+    with isolated_environment(
+        context.files.home, context.region, setup.env, uses_metadata=setup.uses_metadata
+    ):
         s3 = boto3.Session(profile_name=setup.profile).client("s3")
         with pytest.raises(botocore.exceptions.ClientError) as raised:
             s3.create_bucket(Bucket="terragrunt-state", ObjectOwnership="ObjectWriter")
@@ -99,11 +115,15 @@ def test_container_short_expiry_refetches(prepare: Prepare) -> None:
 
 def test_metadata_long_expiry_fetches_once(prepare: Prepare) -> None:
     context, setup = prepare("metadata", options=ScenarioOptions(expires_in=3600))
-    with isolated_environment(context.files.home, context.region, setup.env, uses_metadata=True):
+    with isolated_environment(
+        context.files.home, context.region, setup.env, uses_metadata=True
+    ):
         sts = boto3.Session().client("sts")
         sts.get_caller_identity()
         sts.get_caller_identity()
-    fetches = setup.logs["metadata"].count("/latest/meta-data/iam/security-credentials/tgstate-role")
+    fetches = setup.logs["metadata"].count(
+        "/latest/meta-data/iam/security-credentials/tgstate-role"
+    )
     assert fetches == 1
 
 
@@ -116,7 +136,10 @@ def test_metadata_token_requested(prepare: Prepare) -> None:
 def test_metadata_v1_only_resolves(prepare: Prepare) -> None:
     context, setup = prepare("metadata", options=ScenarioOptions(imds_v1_only=True))
     assert caller_arn(context, setup) == setup.expected_arn
-    assert not any("x-aws-ec2-metadata-token" in entry.headers for entry in setup.logs["metadata"].entries[1:])
+    assert not any(
+        "x-aws-ec2-metadata-token" in entry.headers
+        for entry in setup.logs["metadata"].entries[1:]
+    )
 
 
 def test_metadata_slow_still_resolves(prepare: Prepare) -> None:
@@ -134,7 +157,10 @@ def test_container_token_file_resolves(prepare: Prepare) -> None:
     context, setup = prepare("container", options=ScenarioOptions(token_from_file=True))
     assert "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE" in setup.env
     assert caller_arn(context, setup) == setup.expected_arn
-    assert setup.logs["container"].entries[0].headers["authorization"] == "Bearer tgstate-container-token"
+    assert (
+        setup.logs["container"].entries[0].headers["authorization"]
+        == "Bearer tgstate-container-token"
+    )
 
 
 def test_container_failure_reported(prepare: Prepare) -> None:
@@ -159,7 +185,10 @@ def test_credential_process_fetch_counted(prepare: Prepare) -> None:
 
 
 def test_default_profile_variable_honoured(prepare: Prepare) -> None:
-    context, setup = prepare("profile-config-file", options=ScenarioOptions(profile_variable="AWS_DEFAULT_PROFILE"))
+    context, setup = prepare(
+        "profile-config-file",
+        options=ScenarioOptions(profile_variable="AWS_DEFAULT_PROFILE"),
+    )
     assert "AWS_PROFILE" not in setup.env
     assert caller_arn(context, setup) == setup.expected_arn
 
