@@ -138,7 +138,9 @@ class MetadataService:
                 200,
                 {
                     "Code": "Success",
-                    "InstanceProfileArn": f"arn:aws:iam::{self.account}:instance-profile/{self.role_name}",
+                    "InstanceProfileArn": (
+                        f"arn:aws:iam::{self.account}:instance-profile/{self.role_name}"
+                    ),
                     "InstanceProfileId": "AIPATGSTATEINSTANCE01",
                 },
             )

@@ -65,7 +65,10 @@ class AwsFiles:
         access_token: str,
         expires_at: datetime,
     ) -> Path:
-        """Write the cached SSO token botocore and the Go SDK look up by SHA-1 of ``cache_key``."""
+        """Write the cached SSO token, named by the SHA-1 of ``cache_key``.
+
+        botocore and the Go SDK look the token up under that name.
+        """
         path = self.sso_cache / f"{hashlib.sha1(cache_key.encode()).hexdigest()}.json"
         path.write_text(
             json.dumps(
@@ -116,7 +119,10 @@ def web_identity_token(
 
 
 _PROCESS_SCRIPT = '''\
-"""credential_process for a pytest-tgstate scenario: prints the credentials in {document}."""
+"""credential_process for a pytest-tgstate scenario.
+
+Prints the credentials in {document}.
+"""
 import pathlib
 import sys
 

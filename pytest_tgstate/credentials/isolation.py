@@ -27,7 +27,12 @@ _DROPPED_PREFIXES = ("AWS_", "BOTO_", "MOTO_")
 def isolated_variables(
     home: Path, region: str, variables: Mapping[str, str], *, uses_metadata: bool
 ) -> dict[str, str]:
-    """Return the AWS variables of an isolated process: home files, region, ``variables``."""
+    """Return the AWS variables of an isolated process.
+
+    They point at the AWS files under ``home``, set the region, disable the
+    instance metadata service unless ``uses_metadata``, and end with
+    ``variables``, which override the rest.
+    """
     result = prepare_home(home)
     result.pop("TF_CLI_CONFIG_FILE", None)
     result.update({"AWS_DEFAULT_REGION": region, "AWS_REGION": region})

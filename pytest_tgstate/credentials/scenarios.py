@@ -189,7 +189,10 @@ class ScenarioContext:
 def issue_role_session(
     world: World, role: Role, session_name: str, expires_in: int
 ) -> IssuedCredentials:
-    """Start a session of ``role`` outside the gateway, as AWS does for an instance role."""
+    """Start a session of ``role`` outside the gateway.
+
+    AWS starts the session of an instance role the same way.
+    """
     sts = world.admin_client("sts", account=role.account)
     response = sts.assume_role(
         RoleArn=role.arn, RoleSessionName=session_name, DurationSeconds=3600
@@ -318,7 +321,10 @@ def assume_role_environment(context: ScenarioContext) -> CredentialSetup:
 
 
 def assume_role_metadata(context: ScenarioContext) -> CredentialSetup:
-    """``credential_source = Ec2InstanceMetadata``: the instance role assumes the target role."""
+    """``credential_source = Ec2InstanceMetadata``.
+
+    The instance role assumes the target role.
+    """
     role = context.role()
     base = _mount_metadata(context, instance_role_arn_user=True)
     context.files.add_profile(
@@ -340,7 +346,10 @@ def assume_role_metadata(context: ScenarioContext) -> CredentialSetup:
 
 
 def assume_role_container(context: ScenarioContext) -> CredentialSetup:
-    """``credential_source = EcsContainer``: the container role assumes the target role."""
+    """``credential_source = EcsContainer``.
+
+    The container role assumes the target role.
+    """
     role = context.role()
     container = _mount_container(context, issue_user_keys=True)
     context.files.add_profile(
@@ -390,7 +399,10 @@ def web_identity_profile(context: ScenarioContext) -> CredentialSetup:
 
 
 def sso(context: ScenarioContext) -> CredentialSetup:
-    """An ``sso_session`` profile with a cached token, served by the loopback SSO portal."""
+    """An ``sso_session`` profile with a cached token.
+
+    The loopback SSO portal serves the role credentials.
+    """
     portal = _mount_sso(context)
     context.files.add_sso_session(
         "tgstate-sso",
@@ -478,7 +490,10 @@ def container(context: ScenarioContext) -> CredentialSetup:
 
 
 def metadata(context: ScenarioContext) -> CredentialSetup:
-    """EC2 instance metadata (IMDSv2 by default) serving the instance role's credentials."""
+    """EC2 instance metadata serving the instance role's credentials.
+
+    The service uses IMDSv2 by default.
+    """
     service = _mount_metadata(context, instance_role_arn_user=False)
     return CredentialSetup(
         "metadata",
@@ -536,7 +551,10 @@ def malformed_config(context: ScenarioContext) -> CredentialSetup:
 
 
 def expired_session(context: ScenarioContext) -> CredentialSetup:
-    """Session keys in the environment whose session expired: the service answers ExpiredToken."""
+    """Session keys in the environment whose session has expired.
+
+    The service returns ExpiredToken.
+    """
     issued = issue_role_session(
         context.world, context.role(), SESSION_NAME, expires_in=-60
     )
@@ -674,7 +692,7 @@ def sso_token_expired(context: ScenarioContext) -> CredentialSetup:
 
 
 def assume_role_denied_trust(context: ScenarioContext) -> CredentialSetup:
-    """``source_profile`` role assumption that the role's trust policy does not allow."""
+    """``source_profile`` role assumption that the role's trust policy denies."""
     other = f"arn:aws:iam::{context.account}:user/someone-else"
     role = context.role(
         trust={
@@ -711,7 +729,10 @@ def assume_role_denied_trust(context: ScenarioContext) -> CredentialSetup:
 
 
 def assume_role_denied_policy(context: ScenarioContext) -> CredentialSetup:
-    """Role assumption the trust policy delegates to the account, and the caller's policy lacks."""
+    """Role assumption that the trust policy delegates to the account.
+
+    The caller's policy does not allow sts:AssumeRole, so the call is denied.
+    """
     role = context.role(
         trust={
             "Version": "2012-10-17",
@@ -952,6 +973,7 @@ def apply_scenario(
     scenario = scenarios.get(name)
     if scenario is None:
         raise KeyError(
-            f"unknown credential scenario {name!r}; known scenarios: {', '.join(sorted(scenarios))}"
+            f"unknown credential scenario {name!r}; "
+            f"known scenarios: {', '.join(sorted(scenarios))}"
         )
     return scenario(context)

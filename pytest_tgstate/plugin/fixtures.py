@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
+from ..credentials import CredentialSetup
 from ..workflows.config import ConfigError, RemoteStateConfig
 from ..workflows.scenario import with_lock_mode
 from ..world.journal import JournalEntry
-from ..credentials import CredentialSetup
 from ..world.principals import Principal
 from ..world.server import LoopbackServer
 from ..world.templates import TEMPLATE_NAMES
@@ -331,10 +331,15 @@ def tgstate_server(tgstate: Tgstate) -> LoopbackServer:
 def tgstate_credentials(
     request: pytest.FixtureRequest, tgstate: Tgstate
 ) -> CredentialSetup:
-    """A credential scenario in effect for the test, in this process and in ``tgstate.env``.
+    """A credential scenario in effect for the test.
 
-    Pick it by parametrizing indirectly,
-    ``@pytest.mark.parametrize("tgstate_credentials", ["sso", "metadata"], indirect=True)``,
+    The scenario applies in this process and in ``tgstate.env``. Pick it by
+    parametrizing indirectly::
+
+        @pytest.mark.parametrize(
+            "tgstate_credentials", ["sso", "metadata"], indirect=True
+        )
+
     or with ``tgstate_world(credentials=...)``; the default is ``env-keys``.
     The returned setup names the ARN ``sts get-caller-identity`` must return
     (``expected_arn``), or the SDK error of a failure scenario (``failure``),

@@ -225,7 +225,10 @@ class Tgstate:
     def aws_cli(
         self, *arguments: str, timeout: float = 120
     ) -> subprocess.CompletedProcess[str]:
-        """Run the aws CLI (the ``awscli`` package) with `env`; the world is served first."""
+        """Run the aws CLI (the ``awscli`` package) with `env`.
+
+        The world is served first.
+        """
         self.serve()
         executable = shutil.which(
             "aws", path=str(Path(sys.executable).parent)

@@ -107,7 +107,8 @@ class Gateway:
                 "s3",
                 400,
                 "InvalidRequest",
-                f"pytest-tgstate cannot tell which AWS service {request.host}{request.raw_path} is for",
+                "pytest-tgstate cannot tell which AWS service "
+                f"{request.host}{request.raw_path} is for",
             )
         region = credential.region if credential else self.settings.region
         try:
@@ -360,7 +361,10 @@ class Gateway:
     def _service_rules(
         self, operation: Operation, identity: Identity
     ) -> RawResponse | None:
-        """Apply S3 rules that are not IAM decisions: owner-only calls, policy syntax."""
+        """Apply the S3 rules that are not IAM decisions.
+
+        These are the owner-only calls and the bucket policy syntax.
+        """
         if operation.service != "s3" or not operation.bucket:
             return None
         if operation.name in OWNER_ONLY_OPERATIONS:

@@ -64,7 +64,8 @@ class JournalEntry:
         denial = self.first_denial
         if denial is not None:
             outcome += f" (denied {denial.action} on {denial.resource})"
-        return f"#{self.sequence} {self.label} by {self.principal or 'anonymous'}: {outcome}"
+        principal = self.principal or "anonymous"
+        return f"#{self.sequence} {self.label} by {principal}: {outcome}"
 
 
 class Journal:

@@ -105,10 +105,7 @@ def apply_bucket_state(world: World, state: str, bucket: str, region: str) -> No
     """Create ``bucket`` in ``state``; the bucket must not exist yet."""
     if state == "missing":
         return
-    if state == "foreign":
-        owner = world.foreign_account
-    else:
-        owner = world.account
+    owner = world.foreign_account if state == "foreign" else world.account
     s3 = world.admin_client("s3", account=owner, region=region)
     if state == "bare":
         _create_bucket(s3, bucket, region)

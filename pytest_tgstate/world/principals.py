@@ -45,7 +45,10 @@ class Principal:
 
     def __repr__(self) -> str:
         # The secret and token stay out of reprs, logs and assertion messages.
-        return f"Principal({self.kind}, {self.arn!r}, access_key_id={self.access_key_id!r})"
+        return (
+            f"Principal({self.kind}, {self.arn!r}, "
+            f"access_key_id={self.access_key_id!r})"
+        )
 
 
 @dataclass(frozen=True)

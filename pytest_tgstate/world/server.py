@@ -112,7 +112,10 @@ def _request_handler() -> type:
 
 
 class LoopbackServer:
-    """Serves a world on ``http://127.0.0.1:<port>``; start and stop it with the test."""
+    """Serves a world on ``http://127.0.0.1:<port>``.
+
+    Start and stop it with the test.
+    """
 
     def __init__(self, world: World) -> None:
         self.world = world

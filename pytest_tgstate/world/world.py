@@ -110,7 +110,8 @@ class World:
                 )
         if account == foreign_account:
             raise ValueError(
-                f"account and foreign_account are both {account!r}; the foreign account must differ"
+                f"account and foreign_account are both {account!r}; "
+                "the foreign account must differ"
             )
         self.account = account
         self.foreign_account = foreign_account
@@ -222,8 +223,9 @@ class World:
                     "s3",
                     400,
                     "InvalidRequest",
-                    f"pytest-tgstate blocked a request to {prepared.url.split('?')[0]}: "
-                    "moto does not serve it and a world sends no traffic off the machine",
+                    "pytest-tgstate blocked a request to "
+                    f"{prepared.url.split('?')[0]}: moto does not serve it and "
+                    "a world sends no traffic off the machine",
                 )
             return response
 
@@ -245,7 +247,10 @@ class World:
         return self.settings.now()
 
     def advance(self, seconds: float) -> None:
-        """Move the world's clock forward, for session expiry and ``aws:CurrentTime``."""
+        """Move the world's clock forward.
+
+        Session expiry and ``aws:CurrentTime`` follow the moved clock.
+        """
         self.settings.clock_offset += timedelta(seconds=seconds)
 
     # -- clients -------------------------------------------------------------
@@ -300,7 +305,10 @@ class World:
     def boto3_session(
         self, principal: Principal, *, region: str | None = None
     ) -> boto3.session.Session:
-        """Return a boto3 session with ``principal``'s credentials and the world's isolation."""
+        """Return a boto3 session with ``principal``'s credentials.
+
+        The session has the world's isolation.
+        """
         botocore_session = _isolated_botocore_session()
         # Sharing the data loader spares loading the service models again.
         shared = _shared_botocore_session()
@@ -497,7 +505,10 @@ class World:
     def set_bucket_state(
         self, bucket: str, state: str, *, region: str | None = None
     ) -> None:
-        """Create ``bucket`` in a preset state (see `presets`); ``missing`` creates nothing."""
+        """Create ``bucket`` in a preset state (see `presets`).
+
+        The ``missing`` state creates nothing.
+        """
         self._require_running()
         apply_bucket_state(self, state, bucket, region or self.region)
 
@@ -511,7 +522,10 @@ class World:
     def policy_template(
         self, name: str, *, bucket: str, table: str, key: str
     ) -> Policy:
-        """Render a documented Terragrunt policy (``full``, ``minimal``, ``external-bucket``)."""
+        """Render a documented Terragrunt policy.
+
+        The names are ``full``, ``minimal`` and ``external-bucket``.
+        """
         return render_template(name, TemplateValues(self.account, bucket, table, key))
 
 

@@ -194,12 +194,15 @@ def test_default_profile_variable_honoured(prepare: Prepare) -> None:
 
 
 def test_profile_variable_wins_in_botocore(prepare: Prepare) -> None:
-    # botocore reads AWS_DEFAULT_PROFILE before AWS_PROFILE; the Go SDK the other way round.
+    # botocore reads AWS_DEFAULT_PROFILE before AWS_PROFILE, and the Go SDK reads
+    # them the other way round.
     context, setup = prepare("profile-config-file")
     variables = {**setup.env, "AWS_DEFAULT_PROFILE": "missing"}
-    with isolated_environment(context.files.home, context.region, variables):
-        with pytest.raises(botocore.exceptions.ProfileNotFound):
-            boto3.Session()
+    with (
+        isolated_environment(context.files.home, context.region, variables),
+        pytest.raises(botocore.exceptions.ProfileNotFound),
+    ):
+        boto3.Session()
 
 
 def test_env_keys_beat_profile_variable(prepare: Prepare) -> None:
@@ -213,8 +216,9 @@ def test_env_keys_beat_profile_variable(prepare: Prepare) -> None:
 def test_web_identity_trust_conditions_checked(prepare: Prepare) -> None:
     context, setup = prepare("web-identity-env")
     token_file = Path(setup.env["AWS_WEB_IDENTITY_TOKEN_FILE"])
-    from pytest_tgstate.credentials.files import web_identity_token
     from datetime import timedelta
+
+    from pytest_tgstate.credentials.files import web_identity_token
 
     token_file.write_text(
         web_identity_token(

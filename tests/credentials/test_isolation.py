@@ -49,13 +49,17 @@ def decoys(
     real_home = tmp_path / "real-home"
     aws = real_home / ".aws"
     (aws / "sso" / "cache").mkdir(parents=True)
-    keys = f"aws_access_key_id = {decoy.access_key_id}\naws_secret_access_key = {decoy.secret_access_key}\n"
+    keys = (
+        f"aws_access_key_id = {decoy.access_key_id}\n"
+        f"aws_secret_access_key = {decoy.secret_access_key}\n"
+    )
     (aws / "credentials").write_text(f"[default]\n{keys}[decoy]\n{keys}")
     (aws / "config").write_text(
         f"[default]\nregion = eu-west-1\n[profile decoy]\n{keys}"
     )
     (real_home / ".boto").write_text(
-        f"[Credentials]\naws_access_key_id = {decoy.access_key_id}\naws_secret_access_key = {decoy.secret_access_key}\n"
+        f"[Credentials]\naws_access_key_id = {decoy.access_key_id}\n"
+        f"aws_secret_access_key = {decoy.secret_access_key}\n"
     )
     token = {
         "startUrl": "https://tgstate-example.awsapps.com/start",
@@ -89,9 +93,11 @@ def decoys(
 
 def test_no_credentials_ignores_decoys(prepare: Prepare, decoys: str) -> None:
     context, setup = prepare("no-credentials")
-    with isolated_environment(context.files.home, context.region, setup.env):
-        with pytest.raises(botocore.exceptions.NoCredentialsError):
-            boto3.Session().client("sts").get_caller_identity()
+    with (
+        isolated_environment(context.files.home, context.region, setup.env),
+        pytest.raises(botocore.exceptions.NoCredentialsError),
+    ):
+        boto3.Session().client("sts").get_caller_identity()
 
 
 @pytest.mark.parametrize(
@@ -118,7 +124,7 @@ def test_environment_restored_exactly(prepare: Prepare, decoys: str) -> None:
     with isolated_environment(context.files.home, context.region, setup.env):
         boto3.client("sts").get_caller_identity()
     assert dict(os.environ) == before
-    assert botocore.credentials.SSOProvider._SSO_TOKEN_CACHE_DIR == sso_before
+    assert sso_before == botocore.credentials.SSOProvider._SSO_TOKEN_CACHE_DIR
 
 
 @pytest.mark.real_clients

@@ -67,7 +67,9 @@ def test_credentials_parametrized_indirectly(pytester: pytest.Pytester) -> None:
         import pytest
 
         @pytest.mark.parametrize(
-            "tgstate_credentials", ["sso", "metadata", "credential-process"], indirect=True
+            "tgstate_credentials",
+            ["sso", "metadata", "credential-process"],
+            indirect=True,
         )
         def test_resolves(tgstate_credentials):
             arn = boto3.client("sts").get_caller_identity()["Arn"]
@@ -137,7 +139,9 @@ def test_failure_scenario_error(pytester: pytest.Pytester) -> None:
         import botocore.exceptions
         import pytest
 
-        @pytest.mark.parametrize("tgstate_credentials", ["no-credentials"], indirect=True)
+        @pytest.mark.parametrize(
+            "tgstate_credentials", ["no-credentials"], indirect=True
+        )
         def test_fails(tgstate_credentials):
             with pytest.raises(botocore.exceptions.NoCredentialsError):
                 boto3.client("sts").get_caller_identity()
@@ -206,7 +210,9 @@ def test_aws_cli_through_fixture(pytester: pytest.Pytester) -> None:
         @pytest.mark.tgstate_policy("minimal")
         @pytest.mark.tgstate_expect("denied", action="s3:GetBucketPolicy")
         def test_cli(tgstate):
-            result = tgstate.aws_cli("s3api", "get-bucket-policy", "--bucket", "terragrunt-state")
+            result = tgstate.aws_cli(
+                "s3api", "get-bucket-policy", "--bucket", "terragrunt-state"
+            )
             assert result.returncode == 255
             assert "AccessDenied" in result.stderr
         """
@@ -222,7 +228,9 @@ def test_terraform_through_fixture(pytester: pytest.Pytester) -> None:
         import pytest
 
         @pytest.mark.tgstate_world(bucket="bootstrapped", table="present")
-        @pytest.mark.tgstate_matrix(full="succeeds", external_bucket="denied:dynamodb:PutItem")
+        @pytest.mark.tgstate_matrix(
+            full="succeeds", external_bucket="denied:dynamodb:PutItem"
+        )
         def test_apply(tgstate, tgstate_server):
             workspace = tgstate.terraform_workspace()
             assert workspace.init().succeeded
