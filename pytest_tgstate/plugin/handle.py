@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-import boto3  # type: ignore[import-untyped]
+import boto3
 
 from ..clients import TerraformWorkspace, subprocess_environment
 from ..credentials import (

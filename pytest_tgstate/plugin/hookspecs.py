@@ -48,7 +48,7 @@ def pytest_tgstate_workflows(
 
 def pytest_tgstate_credential_scenarios(
     config: pytest.Config,
-) -> Mapping[str, Callable[[ScenarioContext], CredentialSetup]]:
+) -> Mapping[str, Callable[[ScenarioContext], CredentialSetup]] | None:
     """Register named credential scenarios for ``tgstate_credentials``.
 
     A scenario receives a ``ScenarioContext`` (the world, its loopback

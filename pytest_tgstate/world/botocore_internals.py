@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from botocore.credentials import Credentials  # type: ignore[import-untyped]
+from botocore.credentials import Credentials
 
 
 def has_client_credentials(

@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
-import botocore.session  # type: ignore[import-untyped]
+import botocore.session
 
 from ..iam.operations import Operation
 from .http import HttpRequest, service_protocol

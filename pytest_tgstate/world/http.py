@@ -10,8 +10,8 @@ from functools import lru_cache
 from urllib.parse import parse_qsl, urlsplit
 from xml.sax.saxutils import escape
 
-import botocore.exceptions  # type: ignore[import-untyped]
-import botocore.session  # type: ignore[import-untyped]
+import botocore.exceptions
+import botocore.session
 
 #: ``(status, headers, body)``, the shape moto's request handlers return.
 RawResponse = tuple[int, dict[str, str], bytes]

@@ -95,7 +95,7 @@ def _moto_app() -> WsgiApp:
 def _request_handler() -> type:
     from moto.moto_server.werkzeug_app import MotoRequestHandler
 
-    class Handler(MotoRequestHandler):  # type: ignore[misc]
+    class Handler(MotoRequestHandler):
         def make_environ(self) -> dict[str, Any]:
             environ: dict[str, Any] = super().make_environ()
             # Keep every header as sent, underscores included (the SSO portal's

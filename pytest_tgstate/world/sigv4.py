@@ -16,14 +16,14 @@ from functools import lru_cache
 from hashlib import sha256
 from urllib.parse import quote
 
-from botocore.auth import (  # type: ignore[import-untyped]
+from botocore.auth import (
     SIGNED_HEADERS_BLACKLIST,
     S3SigV4QueryAuth,
     SigV4Auth,
 )
-from botocore.awsrequest import AWSRequest  # type: ignore[import-untyped]
-from botocore.credentials import Credentials  # type: ignore[import-untyped]
-from botocore.utils import normalize_url_path  # type: ignore[import-untyped]
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+from botocore.utils import normalize_url_path
 
 from .http import HttpRequest
 

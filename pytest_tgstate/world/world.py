@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import boto3  # type: ignore[import-untyped]
-import botocore.session  # type: ignore[import-untyped]
-from botocore.config import Config  # type: ignore[import-untyped]
-from botocore.configprovider import ConstantProvider  # type: ignore[import-untyped]
+import boto3
+import botocore.session
+from botocore.config import Config
+from botocore.configprovider import ConstantProvider
 
 from ..iam.policy import Policy, load_policy
 from . import botocore_internals, moto_internals

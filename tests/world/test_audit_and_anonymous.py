@@ -6,11 +6,11 @@ import json
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-import botocore  # type: ignore[import-untyped]
-import botocore.auth  # type: ignore[import-untyped]
+import botocore
+import botocore.auth
 import pytest
 import requests
-from botocore.config import Config  # type: ignore[import-untyped]
+from botocore.config import Config
 
 from pytest_tgstate.world import World
 from pytest_tgstate.world.world import _shared_botocore_session

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import botocore.exceptions  # type: ignore[import-untyped]
-import botocore.session  # type: ignore[import-untyped]
+import botocore.exceptions
+import botocore.session
 
 from ..arn import bucket_arn, object_arn, table_arn
 from .model import Operation, Requirement, Resolver, UnknownOperationError
