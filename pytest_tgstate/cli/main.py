@@ -216,9 +216,10 @@ def _load_config(arguments: argparse.Namespace) -> RemoteStateConfig:
     if arguments.config is not None:
         from ..workflows.hcl import load_terragrunt_hcl
 
-        config = load_terragrunt_hcl(
-            arguments.config, account_id=DEFAULT_ACCOUNT
-        ).config
+        loaded = load_terragrunt_hcl(arguments.config, account_id=DEFAULT_ACCOUNT)
+        for warning in loaded.warnings:
+            print(f"tgstate: warning: {warning}", file=sys.stderr)
+        config = loaded.config
     else:
         config = RemoteStateConfig(encrypt=True)
     changes = dict(parse_set_option(item) for item in arguments.set)

@@ -25,6 +25,14 @@ def render_result(result: ScenarioResult) -> str:
         f"table {config.dynamodb_table or '-'} ({table_state}) | "
         f"lock {config.lock_mode} | Terragrunt {scenario.terragrunt}",
         f"principal {result.principal_arn}",
+        *(
+            [
+                f"the policy is attached to role {config.role_to_assume}, "
+                "which the principal assumes"
+            ]
+            if config.role_to_assume
+            else []
+        ),
     ]
     for run in result.runs:
         lines.append("")

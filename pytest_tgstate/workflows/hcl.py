@@ -34,7 +34,13 @@ import hcl2
 from lark.exceptions import UnexpectedInput
 
 from .config import ConfigError, RemoteStateConfig
-from .hcl_expressions import HclValue, _attributes, _Evaluator, _Scope
+from .hcl_expressions import (
+    HclValue,
+    MissingFileError,
+    _attributes,
+    _Evaluator,
+    _Scope,
+)
 
 __all__ = ["TerragruntFile", "load_terragrunt_hcl"]
 
@@ -58,6 +64,7 @@ class TerragruntFile:
     backend: str
     disable_init: bool
     included: tuple[Path, ...]
+    warnings: tuple[str, ...] = ()
 
 
 def load_terragrunt_hcl(
@@ -78,15 +85,39 @@ def load_terragrunt_hcl(
         account_id=account_id,
         env=dict(env) if env is not None else {},
     )
-    includes = _read_includes(body, _Evaluator(include_scope))
+    all_includes = _read_includes(body, _Evaluator(include_scope))
+    included_bodies: list[dict[str, Any]] = []
+    includes: list[_Include] = []
+    unresolved: dict[str, str] = {}
+    for include in all_includes:
+        if include.missing is None:
+            try:
+                included_bodies.append(_read_included(include, unit_file))
+                includes.append(include)
+                continue
+            except MissingFileError as error:
+                unresolved[include.label] = str(error)
+        else:
+            unresolved[include.label] = include.missing
     unit_scope = replace(
         include_scope,
         includes={include.label: include.path for include in includes},
         locals=_locals_block(body, unit_file),
+        unresolved=unresolved,
     )
-    included_bodies = [_read_included(include, unit_file) for include in includes]
 
     merged = _remote_state(body, _Evaluator(unit_scope))
+    warnings: list[str] = []
+    if unresolved:
+        if merged is None:
+            # Without the unit's own block the state config would come from
+            # the missing file, so nothing can be checked.
+            raise ConfigError(next(iter(unresolved.values())))
+        for message in unresolved.values():
+            warnings.append(
+                f"{message}. The unit's own remote_state does not depend on that "
+                "include, so it was read without it; Terragrunt itself stops here"
+            )
     # Terragrunt merges from the last include to the first, each time merging
     # the result so far over the included file.
     for include, included_body in reversed(
@@ -117,7 +148,8 @@ def load_terragrunt_hcl(
             f"no remote_state block in {unit_file}{searched}; "
             'add one with backend = "s3"'
         )
-    return _terragrunt_file(unit_file, merged, tuple(i.path for i in includes))
+    loaded = _terragrunt_file(unit_file, merged, tuple(i.path for i in includes))
+    return replace(loaded, warnings=tuple(warnings))
 
 
 # ---------------------------------------------------------------------------
@@ -129,6 +161,8 @@ class _Include:
     label: str
     path: Path
     merge_strategy: str
+    #: Why the included file cannot be found, or None when it exists.
+    missing: str | None = None
 
 
 @dataclass(frozen=True)
@@ -296,7 +330,12 @@ def _include(label: str, block: dict[str, Any], evaluator: _Evaluator) -> _Inclu
             'add path = find_in_parent_folders("root.hcl")'
         )
     where = f"{file}: {title} path"
-    value = evaluator.evaluate(block["path"], where)
+    try:
+        value = evaluator.evaluate(block["path"], where)
+    except MissingFileError as error:
+        return _Include(
+            label=label, path=file, merge_strategy="shallow", missing=str(error)
+        )
     if not isinstance(value, str) or not value:
         raise ConfigError(f"{where} = {value!r} is invalid; use a file path string")
     target = Path(value)
@@ -320,7 +359,7 @@ def _include(label: str, block: dict[str, Any], evaluator: _Evaluator) -> _Inclu
 def _read_included(include: _Include, unit_file: Path) -> dict[str, Any]:
     title = f'include "{include.label}"' if include.label else "include"
     if not include.path.exists():
-        raise ConfigError(
+        raise MissingFileError(
             f"{unit_file}: {title} path {include.path} does not exist; "
             "create the file or correct the path"
         )

@@ -514,6 +514,10 @@ class _Parser:
 # Evaluation
 
 
+class MissingFileError(ConfigError):
+    """A file that an include or ``find_in_parent_folders`` names does not exist."""
+
+
 @dataclass(frozen=True)
 class _Scope:
     """The context in which one file's expressions are evaluated for a unit."""
@@ -528,6 +532,8 @@ class _Scope:
     original: Path | None = None
     #: Raw local values, or None while include paths are evaluated.
     locals: Mapping[str, Any] | None = None
+    #: Include blocks whose file was not found, by label, with the error.
+    unresolved: Mapping[str, str] = field(default_factory=dict)
 
 
 _Function = Callable[["_Evaluator", list[HclValue], str, str], HclValue]
@@ -697,6 +703,9 @@ class _Evaluator:
         scope = self.scope
         if scope.original is not None:
             return scope.original
+        if scope.unresolved:
+            # The answer depends on where the missing include file would be.
+            raise ConfigError(next(iter(scope.unresolved.values())))
         if not scope.includes:
             return None
         if arguments:
@@ -772,7 +781,7 @@ def _find_in_parent_folders(
     if len(strings) == 2:
         return strings[1]
     call = f'{function}("{name}")' if strings else f"{function}()"
-    raise ConfigError(
+    raise MissingFileError(
         f"{where}: {call} found no {name} in {start} or any directory above it; "
         f"create {name} in a parent directory of the unit or correct the file name"
     )

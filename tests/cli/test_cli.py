@@ -9,6 +9,7 @@ capsys.
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -811,3 +812,18 @@ def test_config_directory_accepted(capsys: pytest.CaptureFixture[str]) -> None:
     )
     assert status == 0
     assert json.loads(out)["config"]["bucket"] == "terragrunt-state-prod-eu"
+
+
+def test_missing_include_warns_and_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    unit = tmp_path / "services" / "api"
+    unit.mkdir(parents=True)
+    shutil.copy(DATA / "generated-backend" / "terragrunt.hcl", unit)
+    status, out, err = run_main(
+        capsys, "check", "--config", str(unit / "terragrunt.hcl"), "--format", "json"
+    )
+    assert status == 0
+    assert json.loads(out)["outcome"] == "succeeded"
+    assert err.startswith("tgstate: warning: ")
+    assert "found no root.hcl" in err

@@ -94,12 +94,25 @@ def test_generated_backend_without_root(tmp_path: Path) -> None:
     unit_dir = tmp_path / "services" / "api"
     unit_dir.mkdir(parents=True)
     shutil.copy(DATA / "generated-backend" / "terragrunt.hcl", unit_dir)
+    unit = load(unit_dir / "terragrunt.hcl")
+    assert unit.config.bucket == "terragrunt-state-staging"
+    assert len(unit.warnings) == 1
+    assert 'find_in_parent_folders("root.hcl") found no root.hcl' in unit.warnings[0]
+    assert "Terragrunt itself stops here" in unit.warnings[0]
+
+
+def test_missing_root_needed_for_key(tmp_path: Path) -> None:
+    text = INCLUDE_ROOT + state_with("key = path_relative_to_include()")
     with pytest.raises(
         ConfigError,
-        match=r'include "root" path: find_in_parent_folders\("root.hcl"\) found no '
-        r"root.hcl in .*/services or any directory above it; create root.hcl",
+        match=r'find_in_parent_folders\("root.hcl"\) found no root.hcl',
     ):
-        load(unit_dir / "terragrunt.hcl")
+        load_text(tmp_path, text)
+
+
+def test_missing_root_without_own_state(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"found no root.hcl"):
+        load_text(tmp_path, INCLUDE_ROOT)
 
 
 def test_lockfile_only_example() -> None:
@@ -873,6 +886,12 @@ def test_nested_include_rejected(tmp_path: Path) -> None:
 
 def test_missing_include_file(tmp_path: Path) -> None:
     text = 'include "root" {\n  path = "../root.hcl"\n}\n' + MINIMAL_STATE
+    unit = load_text(tmp_path, text)
+    assert "root.hcl does not exist; create the file" in unit.warnings[0]
+
+
+def test_missing_include_without_state(tmp_path: Path) -> None:
+    text = 'include "root" {\n  path = "../root.hcl"\n}\n'
     with pytest.raises(
         ConfigError,
         match=r'include "root" path .*/root.hcl does not exist; create the file',
