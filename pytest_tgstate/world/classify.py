@@ -24,6 +24,8 @@ from .sigv4 import SignedCredential
 _S3_VIRTUAL_HOST = re.compile(
     r"^(?P<bucket>.+?)\.s3(?:[.-](?:dualstack\.)?[a-z0-9-]+)?\.amazonaws\.com(?::\d+)?$"
 )
+#: Virtual-host addressing on a loopback server: ``<bucket>.localhost:<port>``.
+_LOOPBACK_VIRTUAL_HOST = re.compile(r"^(?P<bucket>.+)\.localhost(?::\d+)?$")
 _S3_HOST = re.compile(
     r"^s3(?:[.-](?:dualstack\.)?[a-z0-9-]+)?\.amazonaws\.com(?::\d+)?$"
 )
@@ -136,7 +138,17 @@ def service_of(request: HttpRequest, credential: SignedCredential | None) -> str
         return _signing_to_service(found.group("service"))
     if request.method == "POST" and b"Action=AssumeRoleWith" in request.body:
         return "sts"
+    if _LOOPBACK_VIRTUAL_HOST.match(host) or _is_loopback_host(host):
+        # An unsigned request to the loopback server that names no other
+        # service is an anonymous S3 request, as moto's server treats it too.
+        return "s3"
     return None
+
+
+def _is_loopback_host(host: str) -> bool:
+    name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    name = name.strip("[]")
+    return name in ("127.0.0.1", "localhost", "::1") or name.startswith("127.")
 
 
 def _signing_to_service(name: str) -> str:
@@ -255,7 +267,8 @@ def _classify_rest(request: HttpRequest, service: str, region: str) -> Operation
 def split_s3_target(request: HttpRequest) -> tuple[str | None, str | None]:
     """Return the bucket and key a request addresses, virtual-host or path style."""
     path = unquote(request.raw_path)
-    virtual = _S3_VIRTUAL_HOST.match(request.host.lower())
+    host = request.host.lower()
+    virtual = _S3_VIRTUAL_HOST.match(host) or _LOOPBACK_VIRTUAL_HOST.match(host)
     if virtual:
         bucket: str | None = virtual.group("bucket")
         key = path[1:] if path.startswith("/") else path
