@@ -281,15 +281,7 @@ def profile_config_file(context: ScenarioContext) -> CredentialSetup:
 def assume_role_source_profile(context: ScenarioContext) -> CredentialSetup:
     """``role_arn`` with ``source_profile``: AssumeRole with the base profile's keys."""
     role = context.role()
-    context.files.add_profile("base", _key_values(context.user), in_config=False)
-    context.files.add_profile(
-        "deploy",
-        {
-            "role_arn": role.arn,
-            "source_profile": "base",
-            "role_session_name": SESSION_NAME,
-        },
-    )
+    _source_profile(context, role)
     return CredentialSetup(
         "assume-role-source-profile",
         context.select_profile("deploy"),
@@ -403,31 +395,7 @@ def sso(context: ScenarioContext) -> CredentialSetup:
 
     The loopback SSO portal serves the role credentials.
     """
-    portal = _mount_sso(context)
-    context.files.add_sso_session(
-        "tgstate-sso",
-        {
-            "sso_start_url": SSO_START_URL,
-            "sso_region": context.region,
-            "sso_registration_scopes": "sso:account:access",
-        },
-    )
-    context.files.add_profile(
-        "sso",
-        {
-            "sso_session": "tgstate-sso",
-            "sso_account_id": context.account,
-            "sso_role_name": ROLE_NAME,
-            "region": context.region,
-        },
-    )
-    context.files.write_sso_token(
-        "tgstate-sso",
-        start_url=SSO_START_URL,
-        region=context.region,
-        access_token=SSO_ACCESS_TOKEN,
-        expires_at=datetime.now(timezone.utc) + timedelta(hours=1),
-    )
+    portal = _sso_session_profile(context, token_expires_in=timedelta(hours=1))
     env = {**_sso_env(context), **context.select_profile("sso")}
     return CredentialSetup(
         "sso", env, _sso_session_arn(context), logs={"sso": portal.log}
@@ -632,18 +600,7 @@ def credential_process_fails(context: ScenarioContext) -> CredentialSetup:
 
 def sso_token_missing(context: ScenarioContext) -> CredentialSetup:
     """An SSO profile with no cached token (``aws sso login`` never ran)."""
-    portal = _mount_sso(context)
-    context.files.add_sso_session(
-        "tgstate-sso", {"sso_start_url": SSO_START_URL, "sso_region": context.region}
-    )
-    context.files.add_profile(
-        "sso",
-        {
-            "sso_session": "tgstate-sso",
-            "sso_account_id": context.account,
-            "sso_role_name": ROLE_NAME,
-        },
-    )
+    portal = _sso_session_profile(context, token_expires_in=None)
     return CredentialSetup(
         "sso-token-missing",
         {**_sso_env(context), **context.select_profile("sso")},
@@ -659,25 +616,7 @@ def sso_token_missing(context: ScenarioContext) -> CredentialSetup:
 
 def sso_token_expired(context: ScenarioContext) -> CredentialSetup:
     """An SSO profile whose cached token expired and cannot be refreshed."""
-    portal = _mount_sso(context)
-    context.files.add_sso_session(
-        "tgstate-sso", {"sso_start_url": SSO_START_URL, "sso_region": context.region}
-    )
-    context.files.add_profile(
-        "sso",
-        {
-            "sso_session": "tgstate-sso",
-            "sso_account_id": context.account,
-            "sso_role_name": ROLE_NAME,
-        },
-    )
-    context.files.write_sso_token(
-        "tgstate-sso",
-        start_url=SSO_START_URL,
-        region=context.region,
-        access_token=SSO_ACCESS_TOKEN,
-        expires_at=datetime.now(timezone.utc) - timedelta(hours=1),
-    )
+    portal = _sso_session_profile(context, token_expires_in=-timedelta(hours=1))
     return CredentialSetup(
         "sso-token-expired",
         {**_sso_env(context), **context.select_profile("sso")},
@@ -706,15 +645,7 @@ def assume_role_denied_trust(context: ScenarioContext) -> CredentialSetup:
             ],
         }
     )
-    context.files.add_profile("base", _key_values(context.user), in_config=False)
-    context.files.add_profile(
-        "deploy",
-        {
-            "role_arn": role.arn,
-            "source_profile": "base",
-            "role_session_name": SESSION_NAME,
-        },
-    )
+    _source_profile(context, role)
     return CredentialSetup(
         "assume-role-denied-trust",
         context.select_profile("deploy"),
@@ -745,15 +676,7 @@ def assume_role_denied_policy(context: ScenarioContext) -> CredentialSetup:
             ],
         }
     )
-    context.files.add_profile("base", _key_values(context.user), in_config=False)
-    context.files.add_profile(
-        "deploy",
-        {
-            "role_arn": role.arn,
-            "source_profile": "base",
-            "role_session_name": SESSION_NAME,
-        },
-    )
+    _source_profile(context, role)
     return CredentialSetup(
         "assume-role-denied-policy",
         context.select_profile("deploy"),
@@ -828,6 +751,56 @@ def _write_token(context: ScenarioContext) -> Path:
 
 def _sso_session_arn(context: ScenarioContext) -> str:
     return context.session_arn(SESSION_NAME)
+
+
+def _source_profile(context: ScenarioContext, role: Role) -> None:
+    """Write profile ``deploy``, which assumes ``role`` with profile ``base``'s keys."""
+    context.files.add_profile("base", _key_values(context.user), in_config=False)
+    context.files.add_profile(
+        "deploy",
+        {
+            "role_arn": role.arn,
+            "source_profile": "base",
+            "role_session_name": SESSION_NAME,
+        },
+    )
+
+
+def _sso_session_profile(
+    context: ScenarioContext, *, token_expires_in: timedelta | None
+) -> SsoPortal:
+    """Write the ``sso`` profile and its ``sso-session``, and mount the portal.
+
+    The cached token expires ``token_expires_in`` from now (negative: already
+    expired); with None no token is cached, as before ``aws sso login``.
+    """
+    portal = _mount_sso(context)
+    context.files.add_sso_session(
+        "tgstate-sso",
+        {
+            "sso_start_url": SSO_START_URL,
+            "sso_region": context.region,
+            "sso_registration_scopes": "sso:account:access",
+        },
+    )
+    context.files.add_profile(
+        "sso",
+        {
+            "sso_session": "tgstate-sso",
+            "sso_account_id": context.account,
+            "sso_role_name": ROLE_NAME,
+            "region": context.region,
+        },
+    )
+    if token_expires_in is not None:
+        context.files.write_sso_token(
+            "tgstate-sso",
+            start_url=SSO_START_URL,
+            region=context.region,
+            access_token=SSO_ACCESS_TOKEN,
+            expires_at=datetime.now(timezone.utc) + token_expires_in,
+        )
+    return portal
 
 
 def _mount_sso(context: ScenarioContext) -> SsoPortal:
