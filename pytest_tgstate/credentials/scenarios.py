@@ -75,7 +75,7 @@ class ScenarioOptions:
 
 @dataclass(frozen=True)
 class ExpectedFailure:
-    """How the SDKs fail in a failure scenario."""
+    """The errors the SDKs raise in a failure scenario."""
 
     boto3_exception: str
     boto3_message: str
@@ -85,7 +85,7 @@ class ExpectedFailure:
 
 @dataclass
 class CredentialSetup:
-    """What a scenario prepared: variables, the expected caller, the endpoints' logs.
+    """The variables, expected caller and endpoint logs that a scenario prepared.
 
     ``env`` holds only the scenario's own variables; the caller adds them to a
     hermetic base environment. ``profile`` is set when the scenario's profile
@@ -257,7 +257,7 @@ def env_session(context: ScenarioContext) -> CredentialSetup:
 
 
 def profile_credentials_file(context: ScenarioContext) -> CredentialSetup:
-    """A ``[tgstate]`` profile in the shared credentials file, chosen by AWS_PROFILE."""
+    """Prepare a ``[tgstate]`` credentials-file profile, chosen by AWS_PROFILE."""
     context.files.add_profile("tgstate", _key_values(context.user), in_config=False)
     return CredentialSetup(
         "profile-credentials-file",
@@ -374,7 +374,7 @@ def web_identity_env(context: ScenarioContext) -> CredentialSetup:
 
 
 def web_identity_profile(context: ScenarioContext) -> CredentialSetup:
-    """A profile with ``web_identity_token_file`` and ``role_arn``."""
+    """Prepare a profile with ``web_identity_token_file`` and ``role_arn``."""
     role = _web_identity_role(context)
     token_file = _write_token(context)
     context.files.add_profile(
@@ -391,7 +391,7 @@ def web_identity_profile(context: ScenarioContext) -> CredentialSetup:
 
 
 def sso(context: ScenarioContext) -> CredentialSetup:
-    """An ``sso_session`` profile with a cached token.
+    """Prepare an ``sso_session`` profile with a cached token.
 
     The loopback SSO portal serves the role credentials.
     """
@@ -403,7 +403,7 @@ def sso(context: ScenarioContext) -> CredentialSetup:
 
 
 def sso_legacy(context: ScenarioContext) -> CredentialSetup:
-    """The legacy SSO profile (``sso_start_url`` in the profile itself)."""
+    """Prepare the legacy SSO profile (``sso_start_url`` in the profile itself)."""
     portal = _mount_sso(context)
     context.files.add_profile(
         "sso-legacy",
@@ -429,7 +429,7 @@ def sso_legacy(context: ScenarioContext) -> CredentialSetup:
 
 
 def credential_process(context: ScenarioContext) -> CredentialSetup:
-    """A profile whose ``credential_process`` prints the test user's keys."""
+    """Prepare a profile whose ``credential_process`` prints the test user's keys."""
     document = {
         "Version": 1,
         "AccessKeyId": context.user.access_key_id,
@@ -504,7 +504,7 @@ def missing_profile(context: ScenarioContext) -> CredentialSetup:
 
 
 def malformed_config(context: ScenarioContext) -> CredentialSetup:
-    """A config file that is not valid INI."""
+    """Prepare a config file that is not valid INI."""
     context.files.config.write_text("[default\nregion = us-east-1\n")
     return CredentialSetup(
         "malformed-config",
@@ -542,7 +542,7 @@ def expired_session(context: ScenarioContext) -> CredentialSetup:
 
 
 def unknown_key(context: ScenarioContext) -> CredentialSetup:
-    """An access key the world never issued."""
+    """Prepare an access key the world never issued."""
     env = {
         "AWS_ACCESS_KEY_ID": "AKIATGSTATEUNKNOWN01",
         "AWS_SECRET_ACCESS_KEY": "unknown-secret",
@@ -561,7 +561,7 @@ def unknown_key(context: ScenarioContext) -> CredentialSetup:
 
 
 def wrong_secret(context: ScenarioContext) -> CredentialSetup:
-    """The test user's key id with a wrong secret."""
+    """Prepare the test user's key id with a wrong secret."""
     principal = replace(
         context.user, secret_access_key="wrong" + context.user.secret_access_key[5:]
     )
@@ -580,7 +580,7 @@ def wrong_secret(context: ScenarioContext) -> CredentialSetup:
 
 
 def credential_process_fails(context: ScenarioContext) -> CredentialSetup:
-    """A ``credential_process`` that exits non-zero with a message on standard error."""
+    """Prepare a ``credential_process`` that exits non-zero with a message."""
     command, log = write_credential_process(
         context.files, None, failure="token expired, run login", exit_code=3
     )
@@ -599,7 +599,7 @@ def credential_process_fails(context: ScenarioContext) -> CredentialSetup:
 
 
 def sso_token_missing(context: ScenarioContext) -> CredentialSetup:
-    """An SSO profile with no cached token (``aws sso login`` never ran)."""
+    """Prepare an SSO profile with no cached token (``aws sso login`` never ran)."""
     portal = _sso_session_profile(context, token_expires_in=None)
     return CredentialSetup(
         "sso-token-missing",
@@ -615,7 +615,7 @@ def sso_token_missing(context: ScenarioContext) -> CredentialSetup:
 
 
 def sso_token_expired(context: ScenarioContext) -> CredentialSetup:
-    """An SSO profile whose cached token expired and cannot be refreshed."""
+    """Prepare an SSO profile whose cached token expired and cannot be refreshed."""
     portal = _sso_session_profile(context, token_expires_in=-timedelta(hours=1))
     return CredentialSetup(
         "sso-token-expired",
@@ -691,7 +691,7 @@ def assume_role_denied_policy(context: ScenarioContext) -> CredentialSetup:
 
 
 def metadata_unreachable(context: ScenarioContext) -> CredentialSetup:
-    """The metadata endpoint points at a closed loopback port; resolution fails fast."""
+    """Point the metadata endpoint at a closed port, so resolution fails fast."""
     env = {
         "AWS_EC2_METADATA_SERVICE_ENDPOINT": f"http://127.0.0.1:{closed_loopback_port()}/",
         "AWS_METADATA_SERVICE_TIMEOUT": "1",

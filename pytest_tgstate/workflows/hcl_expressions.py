@@ -704,7 +704,7 @@ class _Evaluator:
         if scope.original is not None:
             return scope.original
         if scope.unresolved:
-            # The answer depends on where the missing include file would be.
+            # The result depends on where the missing include file would be.
             raise ConfigError(next(iter(scope.unresolved.values())))
         if not scope.includes:
             return None

@@ -1,4 +1,4 @@
-"""The HTTP request the gateway sees, and AWS-shaped error responses per protocol."""
+"""The HTTP request the gateway decides, and AWS-shaped error responses per protocol."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ class HttpRequest:
 
     ``raw_path`` is the path exactly as sent, still percent-encoded, because
     SigV4 signs that form. ``host`` is the Host header value (with any
-    non-default port). ``secure`` says whether the request counts as sent
+    non-default port). ``secure`` tells whether the request counts as sent
     over TLS for ``aws:SecureTransport``.
     """
 

@@ -218,7 +218,7 @@ class World:
             response = _moto_response(forward(prepared))
             if response is None:
                 # moto has no handler for this URL and botocore would send the
-                # request off the machine, so it is answered here instead.
+                # request off the machine, so the gateway returns an error instead.
                 return error_response(
                     "s3",
                     400,
