@@ -364,18 +364,18 @@ class Tgstate:
     # -- state ---------------------------------------------------------------
 
     def set_bucket_state(self, state: str, bucket: str | None = None) -> None:
-        """Create the state bucket (or ``bucket``) in a preset state.
+        """Put the state bucket (or ``bucket``) in a preset state.
 
-        The bucket must not exist yet.
+        An existing bucket is deleted first, with its objects.
         """
         self.world.set_bucket_state(
             bucket or self.config.bucket, state, region=self.region
         )
 
     def set_table_state(self, state: str, table: str | None = None) -> None:
-        """Create the lock table (or ``table``) in a preset state.
+        """Put the lock table (or ``table``) in a preset state.
 
-        The table must not exist yet.
+        An existing table is deleted first.
         """
         self.world.set_table_state(
             table or self.config.dynamodb_table or "terragrunt-locks",

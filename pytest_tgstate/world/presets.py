@@ -22,6 +22,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any, Literal
 
+from . import moto_internals
+
 if TYPE_CHECKING:
     from .world import World
 
@@ -101,8 +103,34 @@ def _encrypt(s3: Any, bucket: str, algorithm: str) -> None:
     )
 
 
+def remove_bucket(world: World, bucket: str) -> None:
+    """Delete ``bucket`` with every object version in it, if it exists."""
+    owner = moto_internals.bucket_owner(bucket)
+    if owner is None:
+        return
+    s3 = world.admin_client("s3", account=owner)
+    for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket):
+        for entry in [*page.get("Versions", []), *page.get("DeleteMarkers", [])]:
+            s3.delete_object(
+                Bucket=bucket, Key=entry["Key"], VersionId=entry["VersionId"]
+            )
+    s3.delete_bucket(Bucket=bucket)
+
+
+def remove_table(world: World, table: str, region: str) -> None:
+    """Delete the table ``table`` if it exists."""
+    dynamodb = world.admin_client("dynamodb", region=region)
+    if table in dynamodb.list_tables().get("TableNames", []):
+        dynamodb.delete_table(TableName=table)
+
+
 def apply_bucket_state(world: World, state: str, bucket: str, region: str) -> None:
-    """Create ``bucket`` in ``state``; the bucket must not exist yet."""
+    """Put ``bucket`` in ``state``, replacing the bucket if it exists already."""
+    if state not in BUCKET_STATES:
+        raise ValueError(
+            f"unknown bucket state {state!r}; use one of {', '.join(BUCKET_STATES)}"
+        )
+    remove_bucket(world, bucket)
     if state == "missing":
         return
     owner = world.foreign_account if state == "foreign" else world.account
@@ -145,13 +173,14 @@ def apply_bucket_state(world: World, state: str, bucket: str, region: str) -> No
 
 
 def apply_table_state(world: World, state: str, table: str, region: str) -> None:
-    """Create the lock ``table`` in ``state``; the table must not exist yet."""
-    if state == "missing":
-        return
+    """Put the lock ``table`` in ``state``, replacing the table if it exists already."""
     if state not in TABLE_STATES:
         raise ValueError(
             f"unknown table state {state!r}; use one of {', '.join(TABLE_STATES)}"
         )
+    remove_table(world, table, region)
+    if state == "missing":
+        return
     key = "LockID" if state == "present" else "id"
     world.admin_client("dynamodb", region=region).create_table(
         TableName=table,

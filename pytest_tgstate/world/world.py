@@ -505,9 +505,10 @@ class World:
     def set_bucket_state(
         self, bucket: str, state: str, *, region: str | None = None
     ) -> None:
-        """Create ``bucket`` in a preset state (see `presets`).
+        """Put ``bucket`` in a preset state (see `presets`).
 
-        The ``missing`` state creates nothing.
+        An existing bucket is deleted first, with its objects; ``missing``
+        leaves no bucket.
         """
         self._require_running()
         apply_bucket_state(self, state, bucket, region or self.region)
@@ -515,7 +516,7 @@ class World:
     def set_table_state(
         self, table: str, state: str, *, region: str | None = None
     ) -> None:
-        """Create the lock ``table`` in a preset state; ``missing`` creates nothing."""
+        """Put the lock ``table`` in a preset state, replacing an existing table."""
         self._require_running()
         apply_table_state(self, state, table, region or self.region)
 

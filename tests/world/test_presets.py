@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from pytest_tgstate.world import World
+from pytest_tgstate.world import World, moto_internals
 
 from .support import BUCKET, TABLE, client_error, code_of
 
@@ -218,3 +218,25 @@ def test_unknown_bucket_state_creates_nothing(world: World) -> None:
     with pytest.raises(ValueError):
         world.set_bucket_state(BUCKET, "versioned")
     assert _names(world, world.account) == []
+
+
+def test_state_replaces_existing_bucket(world: World) -> None:
+    world.set_bucket_state("terragrunt-state", "bootstrapped")
+    world.admin_client("s3").put_object(Bucket="terragrunt-state", Key="k", Body=b"x")
+    world.set_bucket_state("terragrunt-state", "bare")
+    s3 = world.admin_client("s3")
+    assert s3.get_bucket_versioning(Bucket="terragrunt-state").get("Status") is None
+    assert s3.list_objects_v2(Bucket="terragrunt-state").get("KeyCount") == 0
+
+
+def test_missing_state_removes_bucket(world: World) -> None:
+    world.set_bucket_state("terragrunt-state", "foreign")
+    world.set_bucket_state("terragrunt-state", "missing")
+    assert moto_internals.bucket_owner("terragrunt-state") is None
+
+
+def test_table_state_replaces_table(world: World) -> None:
+    world.set_table_state("terragrunt-locks", "wrong-key")
+    world.set_table_state("terragrunt-locks", "present")
+    table = world.admin_client("dynamodb").describe_table(TableName="terragrunt-locks")
+    assert table["Table"]["KeySchema"][0]["AttributeName"] == "LockID"
