@@ -1,9 +1,9 @@
 """The authorization gateway in front of moto.
 
-For each request: read the SigV4 credential, classify the request into an
-operation, authenticate the caller, compute the IAM actions it needs,
-evaluate them, record the decisions in the journal, and then either answer
-with the error AWS would return or hand the request to moto.
+For each request the gateway reads the SigV4 credential, classifies the
+request into an operation, authenticates the caller, computes the IAM
+actions it needs and evaluates them. It records the decisions in the journal,
+then either returns the error AWS would return or hands the request to moto.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ DecisionObserver = Callable[[JournalEntry], None]
 
 @dataclass
 class GatewaySettings:
-    """What the gateway needs from its world, beyond moto itself."""
+    """The world settings the gateway reads, beyond moto itself."""
 
     region: str = "us-east-1"
     secure_transport: bool = True
