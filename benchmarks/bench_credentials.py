@@ -6,7 +6,7 @@ For each scenario the timer covers a fresh ``boto3.Session`` and
 ``get_credentials().get_frozen_credentials()``, the work every new client
 does; scenario preparation is outside the timer. The metadata scenarios
 must stay near the others: the scenarios set a 1-second metadata timeout
-and one attempt, and a working endpoint answers at once, so no SDK timeout
+and one attempt, and a working endpoint responds at once, so no SDK timeout
 is ever paid. The figures are medians on whatever machine runs this.
 """
 
@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 import boto3
+from loopback_guard import loopback_only
 
 from pytest_tgstate.credentials import (
     WORKING_SCENARIOS,
@@ -62,7 +63,7 @@ def time_scenario(
 
 
 def main(repetitions: int = 10) -> None:
-    with World() as world, LoopbackServer(world) as server:
+    with loopback_only(), World() as world, LoopbackServer(world) as server:
         rows = []
         for name in sorted(WORKING_SCENARIOS):
             timings = time_scenario(world, server, name, repetitions)

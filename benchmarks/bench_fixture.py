@@ -38,10 +38,8 @@ raise in them, so no request can leave the machine.
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -53,6 +51,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from loopback_guard import loopback_only
 
 #: Target for a tgstate fixture cost divided by the naive fixture cost.
 TARGET_RATIO = 0.25
@@ -145,48 +144,14 @@ class TimingPlugin:
         return result
 
 
-def _is_loopback(host: Any) -> bool:
-    if host is None:
-        return True
-    if isinstance(host, bytes):
-        host = host.decode()
-    text = str(host)
-    if text in ("localhost", "localhost.localdomain", "ip6-localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(text.split("%", 1)[0]).is_loopback
-    except ValueError:
-        return False
-
-
-def _allow_loopback_only() -> None:
-    """Make name resolution and connections to anything but loopback raise."""
-    original_getaddrinfo = socket.getaddrinfo
-    original_connect = socket.socket.connect
-
-    def guarded_getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
-        if not _is_loopback(host):
-            raise RuntimeError(f"benchmark tried to resolve {host!r}")
-        return original_getaddrinfo(host, *args, **kwargs)
-
-    def guarded_connect(sock: socket.socket, address: Any) -> Any:
-        inet = sock.family in (socket.AF_INET, socket.AF_INET6)
-        if inet and not _is_loopback(address[0]):
-            raise RuntimeError(f"benchmark tried to connect to {address!r}")
-        return original_connect(sock, address)
-
-    socket.getaddrinfo = guarded_getaddrinfo
-    socket.socket.connect = guarded_connect  # type: ignore[method-assign,assignment]
-
-
 def run_session(folder: Path, output: Path) -> int:
     """Run the tests in ``folder`` and write their timings to ``output``."""
-    _allow_loopback_only()
     timer = TimingPlugin()
-    status = pytest.main(
-        [str(folder), "-q", "-p", "no:cacheprovider", "--tgstate-summary", "no"],
-        plugins=[timer],
-    )
+    with loopback_only():
+        status = pytest.main(
+            [str(folder), "-q", "-p", "no:cacheprovider", "--tgstate-summary", "no"],
+            plugins=[timer],
+        )
     document = {"status": int(status), "tests": timer.tests, "session": timer.session}
     output.write_text(json.dumps(document), encoding="utf-8")
     return int(status)

@@ -42,21 +42,18 @@ machine.
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import json
 import os
-import socket
 import statistics
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from unittest import mock
 
 import botocore.session
 from botocore.config import Config
 from botocore.exceptions import ClientError
+from loopback_guard import loopback_only
 from moto import mock_aws
 from moto.core.base_backend import BackendDict
 
@@ -290,42 +287,6 @@ def measure(repetitions: int, warmup: int) -> Result:
         bare.append(time_bare(clients))
         gateway.append(time_gateway(world))
     return Result(bare=tuple(bare), gateway=tuple(gateway))
-
-
-def _is_loopback(host: Any) -> bool:
-    if host is None:
-        return True
-    text = host.decode() if isinstance(host, bytes) else str(host)
-    if text == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(text.split("%", 1)[0]).is_loopback
-    except ValueError:
-        return False
-
-
-@contextmanager
-def loopback_only() -> Iterator[None]:
-    """Raise `ConnectionError` on any lookup or connection beyond loopback."""
-    original_getaddrinfo = socket.getaddrinfo
-    original_connect = socket.socket.connect
-
-    def guarded_getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
-        if not _is_loopback(host):
-            raise ConnectionError(f"the benchmark tried to resolve {host!r}")
-        return original_getaddrinfo(host, *args, **kwargs)
-
-    def guarded_connect(sock: socket.socket, address: Any) -> Any:
-        inet = sock.family in (socket.AF_INET, socket.AF_INET6)
-        if inet and not _is_loopback(address[0]):
-            raise ConnectionError(f"the benchmark tried to connect to {address!r}")
-        return original_connect(sock, address)
-
-    with (
-        mock.patch.object(socket, "getaddrinfo", guarded_getaddrinfo),
-        mock.patch.object(socket.socket, "connect", guarded_connect),
-    ):
-        yield
 
 
 def main(argv: list[str] | None = None) -> int:

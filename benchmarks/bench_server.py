@@ -29,17 +29,14 @@ machine.
 from __future__ import annotations
 
 import argparse
-import ipaddress
-import socket
 import statistics
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
-from unittest import mock
 
 from botocore.config import Config
+from loopback_guard import loopback_only
 
 from pytest_tgstate.world import World
 from pytest_tgstate.world.principals import Principal
@@ -78,46 +75,6 @@ class LifecycleTiming:
     starts: int
     start: float
     stop: float
-
-
-def _is_loopback(host: Any) -> bool:
-    if isinstance(host, bytes):
-        host = host.decode()
-    text = str(host)
-    if text == "localhost" or text.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(text.split("%", 1)[0]).is_loopback
-    except ValueError:
-        return False
-
-
-@contextmanager
-def loopback_only() -> Iterator[None]:
-    """Raise `ConnectionError` on any lookup of, or connection to, a remote host."""
-    original_getaddrinfo = socket.getaddrinfo
-    original_connect = socket.socket.connect
-
-    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
-        if not _is_loopback(host):
-            raise ConnectionError(
-                f"lookup of {host!r} blocked: only loopback is allowed"
-            )
-        return original_getaddrinfo(host, *args, **kwargs)
-
-    def connect(sock: socket.socket, address: Any) -> Any:
-        remote = sock.family in (socket.AF_INET, socket.AF_INET6)
-        if remote and not _is_loopback(address[0]):
-            raise ConnectionError(
-                f"connection to {address!r} blocked: only loopback is allowed"
-            )
-        return original_connect(sock, address)
-
-    with (
-        mock.patch.object(socket, "getaddrinfo", getaddrinfo),
-        mock.patch.object(socket.socket, "connect", connect),
-    ):
-        yield
 
 
 def measure_lifecycle(world: World, starts: int) -> LifecycleTiming:
