@@ -1,9 +1,10 @@
 """Repository-wide test configuration: a guard against any non-loopback traffic.
 
-Every test and benchmark runs with name resolution and socket connections
-limited to loopback addresses, so a client that tries to reach AWS, the
-instance metadata address 169.254.169.254 or any other host fails at once
-with `NonLoopbackTraffic` instead of sending a packet.
+Every test runs with name resolution and socket connections limited to
+loopback addresses. A client that tries to reach AWS, the instance metadata
+address 169.254.169.254 or any other host in this process therefore fails at
+once with `NonLoopbackTraffic` instead of sending a packet. (Subprocesses get
+a dead proxy instead; the benchmark scripts install their own guard.)
 """
 
 from __future__ import annotations

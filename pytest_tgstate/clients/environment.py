@@ -2,8 +2,8 @@
 
 Every ``AWS_*``, ``BOTO_*`` and ``MOTO_*`` variable of the caller is dropped.
 The subprocess gets a private ``HOME`` with empty AWS files, the server's
-endpoint variables, ``CHECKPOINT_DISABLE=1`` for Terraform, and proxy
-variables pointing at a closed loopback port, so any attempt to reach a host
+endpoint variables and ``CHECKPOINT_DISABLE=1`` for Terraform. Its proxy
+variables point at a closed loopback port, so any attempt to reach a host
 other than 127.0.0.1 or localhost fails at once instead of leaving the machine.
 """
 
@@ -58,7 +58,7 @@ def subprocess_environment(
 ) -> dict[str, str]:
     """Return a complete environment for a client subprocess.
 
-    ``credentials`` holds the credential variables (keys, a profile, a
+    ``credentials`` contains the credential variables (keys, a profile, a
     token file, ...), ``endpoints`` the server's ``AWS_ENDPOINT_URL*``
     variables. Instance metadata stays disabled unless ``uses_metadata``.
     """

@@ -54,9 +54,10 @@ def _json(status: int, document: object) -> RawResponse:
 class MetadataService:
     """EC2 instance metadata for one instance profile role.
 
-    ``imds_v1_only`` refuses token requests, as an instance with IMDSv2
-    disabled does not, so clients fall back to IMDSv1. ``delay`` (seconds)
-    slows every answer; ``fail`` makes the credential document a 500 error.
+    ``imds_v1_only`` rejects token requests, so clients fall back to IMDSv1;
+    real EC2 always offers IMDSv2, so this emulates an old or broken endpoint.
+    ``delay`` (seconds) slows every response. ``fail`` turns the credential
+    document into a 500 error.
     """
 
     TOKEN_PATH = "/latest/api/token"

@@ -4,7 +4,7 @@ AWS credentials are found, and of each way that goes wrong.
 A scenario writes into the test's own home, mounts the endpoints it needs on
 the world's loopback server, and binds the credentials the SDK will resolve
 to a principal of the world, so that principal's policy is enforced. The
-result, a `CredentialSetup`, holds the variables to run with (in-process and
+result, a `CredentialSetup`, contains the variables to run with (in-process and
 for a subprocess) and what ``sts get-caller-identity`` must return, or which
 error the SDKs raise.
 
@@ -59,10 +59,10 @@ SSO_ACCESS_TOKEN = "tgstate-sso-access-token"
 class ScenarioOptions:
     """Knobs of the endpoint-based scenarios.
 
-    ``expires_in`` (seconds) is the lifetime of served temporary credentials;
-    under 15 minutes botocore refreshes them before every call. ``delay``
-    slows each endpoint answer; ``fail`` makes it answer with an error;
-    ``imds_v1_only`` refuses IMDSv2 tokens.
+    ``expires_in`` (seconds) is the lifetime of served temporary credentials.
+    Under 15 minutes botocore refreshes them before every call. ``delay``
+    slows each endpoint response, ``fail`` makes it respond with an error, and
+    ``imds_v1_only`` rejects IMDSv2 token requests.
     """
 
     expires_in: int = 3600
@@ -87,8 +87,8 @@ class ExpectedFailure:
 class CredentialSetup:
     """The variables, expected caller and endpoint logs that a scenario prepared.
 
-    ``env`` holds only the scenario's own variables; the caller adds them to a
-    hermetic base environment. ``profile`` is set when the scenario's profile
+    ``env`` contains only the scenario's own variables, which the caller adds
+    to a hermetic base environment. ``profile`` is set when the scenario's profile
     must be chosen in code (``Session(profile_name=...)``, ``aws --profile``)
     rather than by variable. ``expected_arn`` is the ARN
     ``sts:GetCallerIdentity`` returns, or None for a failure scenario, whose

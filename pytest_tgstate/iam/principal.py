@@ -1,4 +1,4 @@
-"""The authenticated caller of a request, as IAM evaluation sees it."""
+"""The authenticated caller of a request, in the form IAM evaluation uses."""
 
 from __future__ import annotations
 
@@ -83,7 +83,7 @@ class Caller:
     def web_identity(
         cls, provider_arn: str, account: str, claims: tuple[tuple[str, str], ...]
     ) -> Caller:
-        """A holder of an OpenID Connect token, calling AssumeRoleWithWebIdentity.
+        """Return an OpenID Connect token holder calling AssumeRoleWithWebIdentity.
 
         ``claims`` become the ``<issuer>:<claim>`` condition keys (``:sub``,
         ``:aud`` and so on) of the provider ``provider_arn``.

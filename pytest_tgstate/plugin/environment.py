@@ -1,7 +1,7 @@
 """The environment a test and its subprocesses see: no real AWS configuration.
 
 Inside a test, every ``AWS_*``, ``BOTO_*`` and ``MOTO_*`` variable of the
-caller's environment is removed; the test principal's keys, the region and
+caller's environment is removed. The test principal's keys, the region and
 empty config and credentials files in the test's own home take their place.
 """
 
@@ -22,10 +22,10 @@ from ..world.principals import Principal
 def hermetic_environment(home: Path, region: str) -> Iterator[None]:
     """Run the block without the caller's AWS settings, then restore them exactly.
 
-    The block starts with the region and the empty AWS files of ``home``,
-    ``HOME`` pointing at ``home``, and botocore's SSO token cache (which
-    botocore fixes from the real home at import) redirected there too, so
-    setting up a world reads nothing of the caller's AWS configuration.
+    The block starts with the region, the empty AWS files of ``home`` and
+    ``HOME`` pointing at ``home``. botocore fixes its SSO token cache folder
+    from the real home at import, so that folder is redirected there too.
+    Setting up a world therefore reads nothing of the caller's configuration.
     `use_principal` or `use_credentials` then add credentials. boto3's default
     session caches credentials, so it is cleared on entry and restored on
     exit.

@@ -343,7 +343,7 @@ def tgstate_credentials(
     or with ``tgstate_world(credentials=...)``; the default is ``env-keys``.
     The returned setup names the ARN ``sts get-caller-identity`` must return
     (``expected_arn``), or the SDK error of a failure scenario (``failure``),
-    and holds the endpoints' request logs.
+    and contains the endpoints' request logs.
     """
     name = getattr(request, "param", None)
     if name is None:

@@ -169,7 +169,7 @@ class Tgstate:
     def env(self) -> dict[str, str]:
         """Environment for a subprocess acting in this world, with no real AWS config.
 
-        It holds the test principal's keys, or the variables of the credential
+        It contains the test principal's keys, or the variables of the credential
         scenario in use, and, once the world is served (`serve`), the
         ``AWS_ENDPOINT_URL*`` variables of its loopback server. A private
         ``HOME``, ``CHECKPOINT_DISABLE=1`` and proxy variables pointing at a
@@ -413,7 +413,7 @@ class Tgstate:
     # -- outcomes ------------------------------------------------------------
 
     def denials(self) -> list[Decision]:
-        """Every denied decision recorded so far, in order."""
+        """Return every denied decision recorded so far, in order."""
         return self.journal.denials()
 
     def unexpected_denials(self) -> list[tuple[JournalEntry, Decision]]:

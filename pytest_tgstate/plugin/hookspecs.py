@@ -53,7 +53,7 @@ def pytest_tgstate_credential_scenarios(
 
     A scenario receives a ``ScenarioContext`` (the world, its loopback
     server, the test home, the test user and its policy) and returns the
-    ``CredentialSetup`` it prepared; the built-in scenarios in
+    ``CredentialSetup`` it prepared. The built-in scenarios in
     ``pytest_tgstate.credentials.scenarios`` show the shape.
     """
 

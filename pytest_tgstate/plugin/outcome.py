@@ -19,7 +19,7 @@ DENIAL_CODES = frozenset({"AccessDenied", "AccessDeniedException", "403", "Forbi
 
 @dataclass(frozen=True)
 class Observation:
-    """What happened in one test: the actual outcome and the denial behind it."""
+    """The observed result of one test: the actual outcome and the denial behind it."""
 
     actual: str  # succeeded, denied, failed or error
     denial: Decision | None

@@ -1,7 +1,7 @@
 """The Terraform S3 backend at run time (Terraform 1.15), call by call.
 
-``init`` configures the backend and lists workspaces; ``plan`` locks, reads
-the state and unlocks; ``apply`` locks, reads, writes the state (with its
+``init`` configures the backend and lists workspaces. ``plan`` locks, reads
+the state and unlocks. ``apply`` locks, reads, writes the state (with its
 MD5 digest in the lock table when one is configured) and unlocks. Locking
 uses the DynamoDB table (``dynamodb_table``), the S3 lock file
 ``<key>.tflock`` (``use_lockfile``), both (file first), or nothing.

@@ -11,8 +11,8 @@ every prompt is answered yes. Two behaviours are modelled:
   error meant "bucket missing", so a denied HeadBucket led to CreateBucket;
   tags were only applied after creation.
 
-Terragrunt polls (bucket creation, table status, ACL grants) with sleeps of
-5 to 20 seconds; the model records each poll as a step and never sleeps.
+Terragrunt polls bucket creation, table status and ACL grants with sleeps
+of 5 to 20 seconds. The model records each poll as a step and never sleeps.
 """
 
 from __future__ import annotations
@@ -220,8 +220,8 @@ class _Bootstrap:
         When CreateBucket for the state bucket fails, Terragrunt reads the state
         object at ``probe_key`` before it looks at the error. It treats
         BucketAlreadyOwnedByYou and OperationAborted as a concurrent creation
-        only when that read did not fail: Terragrunt 1.1 joins any error of the
-        read to the CreateBucket error and stops, and Terragrunt before 0.85
+        only when that read did not fail. Terragrunt 1.1 joins any error of the
+        read to the CreateBucket error and stops. Terragrunt before 0.85
         ignored NoSuchBucket and NoSuchKey from the read and stopped on any
         other error of it.
         """

@@ -85,7 +85,7 @@ _ERROR_MESSAGE = re.compile(rb"<Message>([^<]*)</Message>")
 
 
 class Gateway:
-    """Decides every request before moto sees it; one instance per world."""
+    """Decides every request before moto runs it; a world has one gateway."""
 
     def __init__(self, journal: Journal, settings: GatewaySettings) -> None:
         self.journal = journal
@@ -237,9 +237,9 @@ class Gateway:
     def _web_identity(self, operation: Operation) -> Identity:
         """Read the caller of AssumeRoleWithWebIdentity from its OpenID Connect token.
 
-        The token's signature is not checked (there is no identity provider to
-        check it against); its issuer must be an OIDC provider of the role's
-        account and its ``exp`` must lie in the future, as STS requires.
+        The token's signature is not checked, because there is no identity
+        provider to check it against. As STS requires, its issuer must be an
+        OIDC provider of the role's account and its ``exp`` must lie ahead.
         """
         claims = _jwt_claims(str(operation.params.get("WebIdentityToken", "")))
         if claims is None:
@@ -396,8 +396,8 @@ class Gateway:
     ) -> tuple[Decision, RawResponse] | None:
         """Turn a 404 for a missing object into S3's 403 when the caller may not list.
 
-        S3 only tells a caller that a key does not exist when the caller has
-        ``s3:ListBucket`` on the bucket; otherwise the answer is AccessDenied.
+        S3 returns NoSuchKey only to a caller with ``s3:ListBucket`` on the
+        bucket. Any other caller gets AccessDenied.
         """
         if operation.service != "s3" or operation.name not in (
             "GetObject",

@@ -28,7 +28,7 @@ class HttpRequest:
 
     ``raw_path`` is the path exactly as sent, still percent-encoded, because
     SigV4 signs that form. ``host`` is the Host header value (with any
-    non-default port). ``secure`` tells whether the request counts as sent
+    non-default port). ``secure`` is whether the request counts as sent
     over TLS for ``aws:SecureTransport``.
     """
 

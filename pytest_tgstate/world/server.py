@@ -145,7 +145,7 @@ class LoopbackServer:
         # NOTE: werkzeug closes the connection after every response. On a loaded
         # machine Terraform 1.15's Go SDK now and then fails to read a response
         # body ("use of closed network connection") and retries, so the journal
-        # holds the request twice. Why the read fails is not known.
+        # contains the request twice. Why the read fails is not known.
         server = make_server(
             "127.0.0.1", 0, self._app, threaded=True, request_handler=_request_handler()
         )

@@ -11,7 +11,7 @@ from botocore.exceptions import ClientError
 
 @dataclass(frozen=True)
 class BucketView:
-    """What a state bucket looks like now, read without going through the gateway.
+    """The current state of a bucket, read without going through the gateway.
 
     ``exists`` is False for a missing bucket, and every other field is then
     empty. ``encryption`` is the default algorithm (``AES256``, ``aws:kms``)
@@ -50,7 +50,7 @@ class BucketView:
 
 @dataclass(frozen=True)
 class TableView:
-    """What a lock table looks like now, read without going through the gateway."""
+    """The current state of a lock table, read without going through the gateway."""
 
     name: str
     exists: bool

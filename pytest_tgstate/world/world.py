@@ -57,11 +57,11 @@ def _shared_botocore_session() -> botocore.session.Session:
 def _isolated_botocore_session() -> botocore.session.Session:
     """Return a botocore session that reads no configuration from the machine.
 
-    The shared config and credentials files point at ``os.devnull``, and every
-    setting botocore would otherwise read from ``AWS_*`` variables and that
-    changes which profile, endpoint or URL form a client uses is pinned, so
-    the user's ``~/.aws`` and environment (including a credential scenario's
-    ``AWS_PROFILE``) cannot redirect or re-credential the world's clients.
+    The shared config and credentials files point at ``os.devnull``. Every
+    setting that botocore would otherwise read from ``AWS_*`` variables, and
+    that changes the profile, endpoint or URL form of a client, is pinned. The
+    user's ``~/.aws`` and environment, including a credential scenario's
+    ``AWS_PROFILE``, therefore cannot redirect or re-credential world clients.
     """
     session = botocore.session.Session()
     pinned: dict[str, object] = {

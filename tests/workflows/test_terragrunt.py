@@ -1233,7 +1233,7 @@ def test_legacy_polls_denied_bucket(world: World) -> None:
 
 
 def test_legacy_existing_bucket_us_east_1(world: World) -> None:
-    # In us-east-1 CreateBucket answers 200 for a bucket the caller owns, so
+    # In us-east-1 CreateBucket returns 200 for a bucket the caller owns, so
     # Terragrunt goes on to wait for a bucket it cannot see.
     world.set_bucket_state(BUCKET, "bootstrapped")
     principal = world.create_user("deployer", policy=deny("s3:ListBucket"))

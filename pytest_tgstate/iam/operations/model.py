@@ -11,7 +11,7 @@ from typing import Any
 class Operation:
     """One AWS API call, as classified from its HTTP request.
 
-    ``params`` holds the decoded request parameters: the JSON body for
+    ``params`` contains the decoded request parameters: the JSON body for
     DynamoDB, the form fields for query-protocol services such as STS and
     IAM, and the query string for S3. ``headers`` has lower-case names.
     """
@@ -34,8 +34,8 @@ class Operation:
 class Requirement:
     """One IAM action on one resource that an operation needs.
 
-    ``context`` holds the request-specific condition keys (lower-case names),
-    ``reason`` says why a secondary action is needed, ``derived`` marks an
+    ``context`` contains the request-specific condition keys (lower-case names),
+    ``reason`` explains why a secondary action is needed, ``derived`` marks an
     action guessed from the operation name because the operation is not in
     the table, and ``resource_account`` names the account that owns the
     resource when it is known to differ from the caller's (None otherwise).
@@ -50,7 +50,7 @@ class Requirement:
 
 
 class Resolver:
-    """Looks up what the request alone does not say: account, paths, owners.
+    """Looks up what the request alone does not contain: account, paths, owners.
 
     The gateway passes a subclass bound to the world; the defaults describe a
     caller in account ``account`` whose users and roles have the path ``/``.

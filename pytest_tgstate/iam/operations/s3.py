@@ -92,7 +92,7 @@ _OBJECT_ACTIONS: dict[str, str] = {
     "PutObjectLegalHold": "s3:PutObjectLegalHold",
 }
 
-#: Operations S3 answers with 405 MethodNotAllowed for callers outside the
+#: Operations for which S3 returns 405 MethodNotAllowed for callers outside the
 #: bucket owner's account, even when their policies allow the action.
 OWNER_ONLY_OPERATIONS = frozenset(
     {"GetBucketPolicy", "PutBucketPolicy", "DeleteBucketPolicy"}
